@@ -1,0 +1,184 @@
+"""每个 notebook 的结构检查：CONVENTIONS.md 中可以静态检查的规则。"""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK_DIR = ROOT / "notebooks"
+IMAGE_DIR = ROOT / "images"
+NOTEBOOKS = sorted(p for p in NOTEBOOK_DIR.glob("*.ipynb"))
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".svg", ".gif"}
+
+# Markdown 图片 ![alt](src) 与 HTML <img src="...">
+MD_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)")
+HTML_IMAGE = re.compile(r"<img\b[^>]*\bsrc=[\"'](?P<src>[^\"']+)[\"'][^>]*>", re.IGNORECASE)
+TF_LOG_LINE = re.compile(r"^[IWEF]\d{4} \d\d:\d\d:\d\d", re.MULTILINE)
+ABSOLUTE_PATH = re.compile(r"(/root/|/home/|/tmp/|/Users/|[A-Za-z]:\\)")
+
+
+def load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def text_of(value) -> str:
+    return "".join(value) if isinstance(value, list) else (value or "")
+
+
+def code_cells(nb: dict) -> list[dict]:
+    return [c for c in nb["cells"] if c["cell_type"] == "code" and text_of(c["source"]).strip()]
+
+
+def markdown(nb: dict) -> str:
+    return "\n".join(text_of(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+
+
+def output_texts(cell: dict):
+    for out in cell.get("outputs", []):
+        if "text" in out:
+            yield text_of(out["text"])
+        for key, value in out.get("data", {}).items():
+            if key.startswith("text/"):
+                yield text_of(value)
+
+
+def image_sources(nb: dict) -> list[tuple[str, str | None]]:
+    found = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        src = text_of(cell["source"])
+        found += [(m["src"], m["alt"]) for m in MD_IMAGE.finditer(src)]
+        for m in HTML_IMAGE.finditer(src):
+            alt = re.search(r"\balt=[\"']([^\"']*)[\"']", m.group(0))
+            found.append((m["src"], alt.group(1) if alt else None))
+    return found
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "notebooks/ 中没有 notebook"
+
+
+ids = [p.name for p in NOTEBOOKS]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_file_name_is_numbered(path):
+    assert re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", path.name)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_kernelspec_is_python3(path):
+    meta = load(path)["metadata"]
+    assert meta["kernelspec"]["name"] == "python3"
+    assert meta["kernelspec"]["language"] == "python"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_executed_in_order_with_stored_outputs(path):
+    cells = code_cells(load(path))
+    counts = [c.get("execution_count") for c in cells]
+    assert None not in counts, "有代码单元没有执行过：请运行 make execute"
+    assert counts == list(range(1, len(cells) + 1)), "单元没有从上到下依次执行：请运行 make execute"
+    assert any(c.get("outputs") for c in cells)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_no_errors_warnings_or_logs_in_outputs(path):
+    for cell in code_cells(load(path)):
+        head = text_of(cell["source"])[:60]
+        for out in cell.get("outputs", []):
+            assert out["output_type"] != "error", f"错误输出：{head!r}"
+            assert out.get("name") != "stderr", f"stderr 输出：{head!r}: {text_of(out.get('text'))[:200]}"
+        for text in output_texts(cell):
+            assert not re.search(r"warning", text, re.IGNORECASE), f"警告文本：{head!r}: {text[:200]}"
+            assert not TF_LOG_LINE.search(text), f"TensorFlow 日志行：{head!r}"
+            assert not ABSOLUTE_PATH.search(text), f"输出中有本机绝对路径：{head!r}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_every_figure_output_has_its_image(path):
+    for cell in code_cells(load(path)):
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if text_of(data.get("text/plain")).startswith("<Figure"):
+                assert "image/png" in data, f"图没有保存下来：{text_of(cell['source'])[:60]!r}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_first_code_cell_sets_up_helpers_before_tensorflow(path):
+    first = text_of(code_cells(load(path))[0]["source"])
+    lines = [ln.split("#")[0].strip() for ln in first.splitlines()]  # 去掉注释
+    assert "import helpers" in lines
+    helpers_at = lines.index("import helpers")
+    tf_imports = [i for i, ln in enumerate(lines) if re.match(r"(import|from) (tensorflow|keras)\b", ln)]
+    assert all(i > helpers_at for i in tf_imports), "先 import helpers，再导入 TensorFlow/Keras"
+    assert re.search(r"helpers\.setup\(\s*(seed=)?42\s*\)|helpers\.setup\(\)", first)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_modern_api_only(path):
+    for cell in code_cells(load(path)):
+        src = text_of(cell["source"])
+        assert "input_shape=" not in src, "用 keras.Input(shape=...) 代替 input_shape="
+        code_lines = [ln for ln in src.splitlines() if not ln.lstrip().startswith("#")]
+        assert not any("keras.datasets" in ln for ln in code_lines), "数据请通过 helpers 从 data/ 加载"
+        assert "plt.grid(b=" not in src
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_training_cells_are_tagged(path):
+    for cell in code_cells(load(path)):
+        src = text_of(cell["source"])
+        loop = re.search(r"^\s*for\b", src, re.MULTILINE) and "GradientTape" in src and "apply" in src
+        trains = ".fit(" in src or loop
+        if trains:
+            assert "train" in cell.get("metadata", {}).get("tags", []), f"训练单元缺少 train 标签：{src[:60]!r}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_ignored_outputs_are_followed_by_a_checked_cell(path):
+    cells = code_cells(load(path))
+    for i, cell in enumerate(cells):
+        if "nbval-ignore-output" in cell.get("metadata", {}).get("tags", []):
+            assert i + 1 < len(cells), "最后一个单元的输出不能被忽略"
+            nxt = cells[i + 1]
+            assert "nbval-ignore-output" not in nxt.get("metadata", {}).get("tags", []), (
+                f"忽略输出的单元后面应有一个可比对的检查单元：{text_of(cell['source'])[:60]!r}"
+            )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_sections_summary_and_exercises(path):
+    nb = load(path)
+    md = markdown(nb)
+    number = path.name[:2]
+    assert re.search(r"目录|学习目标", md), "开头应有学习目标和目录"
+    assert len(re.findall(rf"^#+ {number}-\d\d", md, re.MULTILINE)) >= 2, f"小节应按 {number}-MM 编号"
+    assert re.search(r"^#+ .*小结", md, re.MULTILINE)
+    heading = re.search(r"^#+ .*练习", md, re.MULTILINE)
+    assert heading, "结尾应有练习"
+    exercises = md[heading.start():]
+    assert exercises.count("<details>") >= 3, "至少 3 道练习，每道的答案折叠在 <details> 中"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_images_exist_with_alt_text_and_nothing_remote(path):
+    nb = load(path)
+    for cell in nb["cells"]:
+        src = text_of(cell["source"])
+        assert "<iframe" not in src.lower() and "IFrame(" not in src, "不要嵌入 iframe，用普通链接"
+    for src, alt in image_sources(nb):
+        assert not re.match(r"(https?:)?//", src), f"远程图片：{src}"
+        assert alt, f"图片缺少替代文字 (alt)：{src}"
+        assert src.startswith("../images/"), f"图片应来自 ../images/：{src}"
+        assert (NOTEBOOK_DIR / src).resolve().is_file(), f"图片不存在：{src}"
+
+
+def test_every_image_is_referenced():
+    referenced = {(NOTEBOOK_DIR / src).resolve() for p in NOTEBOOKS for src, _ in image_sources(load(p))}
+    on_disk = {p.resolve() for p in IMAGE_DIR.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES}
+    unused = sorted(str(p.relative_to(ROOT)) for p in on_disk - referenced)
+    assert not unused, f"images/ 中有没被任何 notebook 引用的图片：{unused}"
