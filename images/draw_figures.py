@@ -191,6 +191,55 @@ def error_feedback() -> plt.Figure:
     return fig
 
 
+# ---------------------------------------------------------------------------
+# 02 训练神经网络的基础知识
+# ---------------------------------------------------------------------------
+NB02 = "02_fundamentals_of_training_a_neural_network"
+
+
+@figure(f"{NB02}/training_sample.png")
+def training_sample() -> plt.Figure:
+    fig, ax = canvas(9.5, 3.8)
+    pixel_image(ax, 0.2, 1.5, 1.0, "cat")
+    ax.text(0.7, 1.4, "input image", ha="center", va="top", fontsize=9)
+    arrow(ax, (1.3, 2.0), (2.1, 2.0))
+    box(ax, 2.2, 1.4, 1.8, 1.2, "network", color=GRAY, alpha=0.35)
+    arrow(ax, (4.1, 2.0), (4.9, 2.0))
+    ax.text(5.6, 3.05, "prediction y'", ha="center", fontsize=10, color=BLUE)
+    ax.text(7.2, 3.05, "label y (one-hot)", ha="center", fontsize=10, color=ORANGE)
+    for i, (name, p, t) in enumerate([("cat", 0.37, 1), ("dog", 0.50, 0), ("other", 0.13, 0)]):
+        y = 2.5 - i * 0.55
+        box(ax, 5.1, y - 0.2, 1.0, 0.4, f"{p:.2f}", color=BLUE, fontsize=10)
+        box(ax, 6.7, y - 0.2, 1.0, 0.4, f"{t}", color=ORANGE, fontsize=10)
+        ax.text(6.4, y, name, ha="center", va="center", fontsize=9)
+    arrow(ax, (7.8, 1.95), (8.4, 1.95))
+    box(ax, 8.45, 1.55, 0.95, 0.8, "loss", color=RED, fontsize=11)
+    ax.text(4.8, 0.5, "The image goes into the network; the label is used only to compute the loss.\n"
+            "Here the network is wrong: 'dog' (0.50) beats 'cat' (0.37).", ha="center", fontsize=9.5)
+    return fig
+
+
+@figure(f"{NB02}/training_loop.png")
+def training_loop() -> plt.Figure:
+    fig, ax = canvas(10, 4.2)
+    box(ax, 0.2, 2.4, 1.4, 1.0, "input x\n(a batch)", color=GRAY, alpha=0.3)
+    arrow(ax, (1.7, 2.9), (2.5, 2.9))
+    box(ax, 2.6, 2.3, 1.8, 1.2, "network\n(weights W)", color=GRAY, alpha=0.45)
+    arrow(ax, (4.5, 2.9), (5.3, 2.9))
+    box(ax, 5.4, 2.4, 1.5, 1.0, "prediction y'", color=BLUE)
+    box(ax, 5.4, 3.7, 1.5, 0.45, "label y", color=ORANGE, fontsize=10)
+    arrow(ax, (7.0, 2.9), (7.8, 2.9))
+    arrow(ax, (7.0, 3.9), (7.9, 3.3))
+    box(ax, 7.9, 2.4, 1.8, 1.0, "loss(y, y')", color=RED)
+    arrow(ax, (8.8, 2.3), (8.8, 1.1))
+    box(ax, 7.6, 0.2, 2.2, 0.9, "gradient\n(backpropagation)", color=PURPLE, fontsize=10)
+    arrow(ax, (7.5, 0.65), (4.8, 0.65))
+    box(ax, 2.4, 0.2, 2.3, 0.9, "W = W - lr * gradient", color=GREEN, fontsize=10)
+    arrow(ax, (3.5, 1.2), (3.5, 2.2), "update", offset=(0.45, -0.1))
+    ax.text(5.0, -0.25, "y and y' are vectors with one entry per class", ha="center", fontsize=9, color=GRAY)
+    return fig
+
+
 def main() -> None:
     for rel_path, draw in FIGURES.items():
         out = HERE / rel_path
