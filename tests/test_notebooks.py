@@ -106,7 +106,8 @@ def test_every_figure_output_has_its_image(path):
             if text_of(data.get("text/plain")).startswith("<Figure"):
                 assert "image/png" in data, f"图没有保存下来：{text_of(cell['source'])[:60]!r}"
                 # 没有 plt.show() 时，nbval 的内核不一定在同一个单元里显示图
-                assert "plt.show()" in text_of(cell["source"]), f"画图单元应以 plt.show() 结束：{text_of(cell['source'])[:60]!r}"
+                src = text_of(cell["source"])
+                assert "plt.show()" in src, f"画图单元应以 plt.show() 结束：{src[:60]!r}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
