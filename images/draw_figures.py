@@ -240,6 +240,50 @@ def training_loop() -> plt.Figure:
     return fig
 
 
+# ---------------------------------------------------------------------------
+# 03 线性回归建模
+# ---------------------------------------------------------------------------
+NB03 = "03_modeling_linear_regression"
+
+
+@figure(f"{NB03}/one_neuron.png")
+def one_neuron() -> plt.Figure:
+    from matplotlib.patches import Circle
+
+    fig, ax = canvas(8, 3.0)
+    ax.add_patch(Circle((1.2, 1.5), 0.45, facecolor="white", edgecolor=ORANGE, linewidth=2))
+    ax.text(1.2, 1.5, "x", ha="center", va="center", fontsize=14)
+    ax.text(1.2, 0.7, "input: rooms", ha="center", fontsize=9.5)
+    arrow(ax, (1.7, 1.5), (3.4, 1.5), "weight w", color=BLUE, offset=(0, 0.12))
+    ax.add_patch(Circle((4.0, 1.5), 0.6, facecolor="#DCE3F0", edgecolor=BLUE, linewidth=2))
+    ax.text(4.0, 1.5, "w x + b", ha="center", va="center", fontsize=11)
+    ax.text(4.0, 0.55, "one neuron (bias b)", ha="center", fontsize=9.5)
+    arrow(ax, (4.65, 1.5), (6.3, 1.5))
+    ax.add_patch(Circle((6.8, 1.5), 0.45, facecolor="white", edgecolor=GREEN, linewidth=2))
+    ax.text(6.8, 1.5, "y'", ha="center", va="center", fontsize=14)
+    ax.text(6.8, 0.7, "predicted price", ha="center", fontsize=9.5)
+    ax.text(4.0, 2.65, "linear regression = a network with a single neuron and no activation",
+            ha="center", fontsize=10)
+    return fig
+
+
+@figure(f"{NB03}/feedback_loop.png")
+def feedback_loop() -> plt.Figure:
+    fig, ax = canvas(9.5, 3.6)
+    box(ax, 0.2, 1.9, 1.5, 0.9, "rooms x", color=GRAY, alpha=0.3)
+    arrow(ax, (1.8, 2.35), (2.6, 2.35))
+    box(ax, 2.7, 1.8, 1.9, 1.1, "neuron\ny' = w x + b", color=BLUE)
+    arrow(ax, (4.7, 2.35), (5.5, 2.35))
+    box(ax, 5.6, 1.9, 1.4, 0.9, "prediction y'", color=BLUE, fontsize=10)
+    box(ax, 5.6, 3.0, 1.4, 0.5, "true price y", color=ORANGE, fontsize=10)
+    arrow(ax, (7.1, 2.35), (7.8, 2.35))
+    arrow(ax, (7.1, 3.25), (7.9, 2.75))
+    box(ax, 7.9, 1.9, 1.4, 0.9, "loss\n(MSE)", color=RED)
+    arrow(ax, (8.6, 1.8), (3.65, 1.7), "gradient descent + backpropagation update w and b", color=GREEN,
+          rad=-0.45, offset=(0, -1.45))
+    return fig
+
+
 def main() -> None:
     for rel_path, draw in FIGURES.items():
         out = HERE / rel_path
