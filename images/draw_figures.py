@@ -284,6 +284,58 @@ def feedback_loop() -> plt.Figure:
     return fig
 
 
+# ---------------------------------------------------------------------------
+# 04 使用 MLP 进行 MNIST 数字分类
+# ---------------------------------------------------------------------------
+NB04 = "04_mnist_digit_classification_using_mlp"
+
+
+def dense_layers(ax: Axes, xs: list[float], slots: list[int], elided: list[bool], names: list[str],
+                 colors: list[str], top: float, bottom: float) -> None:
+    """画一列列的神经元（圆圈），相邻两列全部相连；elided 的列在中间一格画省略号，表示还有更多神经元。"""
+    from matplotlib.patches import Circle
+
+    columns = []
+    for x, n, skip in zip(xs, slots, elided):
+        ys = [top - i * (top - bottom) / (n - 1) for i in range(n)]
+        gap = n // 2 if skip else None
+        columns.append(([(x, y) for i, y in enumerate(ys) if i != gap], (x, ys[gap]) if skip else None))
+    for (left, _), (right, _) in zip(columns, columns[1:]):
+        for a in left:
+            for b in right:
+                ax.plot([a[0], b[0]], [a[1], b[1]], color=GRAY, linewidth=0.4, alpha=0.5, zorder=1)
+    for (neurons, dots), name, color in zip(columns, names, colors):
+        for x, y in neurons:
+            ax.add_patch(Circle((x, y), 0.13, facecolor="white", edgecolor=color, linewidth=1.6, zorder=2))
+        if dots:
+            ax.text(dots[0], dots[1], "...", ha="center", va="center", fontsize=14, rotation=90, zorder=3)
+        ax.text(neurons[0][0], bottom - 0.35, name, ha="center", va="top", fontsize=10)
+
+
+@figure(f"{NB04}/mlp_architecture.png")
+def mlp_architecture() -> plt.Figure:
+    fig, ax = canvas(10, 5.0)
+    xs = [1.6, 4.0, 6.4, 8.6]
+    dense_layers(ax, xs, [11, 9, 9, 10], [True, True, True, False],
+                 ["input\n784 pixels", "hidden Dense\n128 ReLU", "hidden Dense\n128 ReLU", "output Dense\n10 softmax"],
+                 [ORANGE, BLUE, BLUE, GREEN], top=4.3, bottom=1.2)
+    from matplotlib.patches import Rectangle
+
+    for i in range(4):
+        for j in range(4):
+            shade = 0.15 + 0.8 * ((i * 3 + j * 5) % 7) / 7
+            ax.add_patch(Rectangle((0.1 + j * 0.22, 3.2 - i * 0.22), 0.22, 0.22,
+                                   facecolor=str(shade), edgecolor="none"))
+    ax.text(0.54, 2.45, "28 x 28\nimage", ha="center", va="top", fontsize=9)
+    ax.text(0.54, 3.95, "flatten", ha="center", fontsize=9)
+    for k, digit in enumerate(range(10)):
+        y = 4.3 - k * (3.1 / 9)
+        ax.text(8.9, y, f"P({digit})", va="center", fontsize=8)
+    ax.text(5.0, 0.2, "every neuron is connected to every neuron of the next layer (dense / fully connected)",
+            ha="center", fontsize=9.5)
+    return fig
+
+
 def main() -> None:
     for rel_path, draw in FIGURES.items():
         out = HERE / rel_path

@@ -99,6 +99,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import seaborn as sns  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 # ---------------------------------------------------------------------------
 # 2. 随机种子与绘图风格
@@ -252,6 +253,7 @@ def plot_history(history: Any, metrics: str | Sequence[str] = ("loss",)) -> Figu
         if f"val_{name}" in logs:
             ax.plot(epochs, logs[f"val_{name}"], label="validation")
         ax.set_xlabel("Epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epoch 只取整数
         ax.set_ylabel(name)
         ax.set_title(name)
         ax.grid(True)
