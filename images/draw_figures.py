@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -333,6 +334,167 @@ def mlp_architecture() -> plt.Figure:
         ax.text(8.9, y, f"P({digit})", va="center", fontsize=8)
     ax.text(5.0, 0.2, "every neuron is connected to every neuron of the next layer (dense / fully connected)",
             ha="center", fontsize=9.5)
+    return fig
+
+
+# ---------------------------------------------------------------------------
+# 05 CNN 基础知识
+# ---------------------------------------------------------------------------
+NB05 = "05_cnn_fundamentals"
+
+
+def grid(ax: Axes, x: float, y: float, rows: int, cols: int, cell: float, color: str = GRAY,
+         fill: str = "white", highlight: tuple[int, int, int, int] | None = None, hcolor: str = RED) -> None:
+    """以 (x, y) 为左上角画 rows x cols 的方格；highlight=(r, c, h, w) 把其中一块涂色。"""
+    from matplotlib.patches import Rectangle
+
+    for r in range(rows):
+        for c in range(cols):
+            inside = highlight and highlight[0] <= r < highlight[0] + highlight[2] and \
+                highlight[1] <= c < highlight[1] + highlight[3]
+            ax.add_patch(Rectangle((x + c * cell, y - (r + 1) * cell), cell, cell,
+                                   facecolor=hcolor if inside else fill, alpha=0.5 if inside else 1.0,
+                                   edgecolor=color, linewidth=0.8))
+
+
+def slab(ax: Axes, x: float, y: float, w: float, h: float, depth: float, color: str, label: str = "",
+         fontsize: int = 9) -> None:
+    """画一个有厚度的长方体（表示 高 x 宽 x 通道 的特征图），(x, y) 是正面的左下角。"""
+    from matplotlib.patches import Polygon
+
+    d = depth
+    ax.add_patch(Polygon([(x, y), (x + w, y), (x + w, y + h), (x, y + h)], facecolor=color, alpha=0.55,
+                         edgecolor="black", linewidth=0.8))
+    ax.add_patch(Polygon([(x, y + h), (x + d, y + h + d * 0.6), (x + w + d, y + h + d * 0.6), (x + w, y + h)],
+                         facecolor=color, alpha=0.3, edgecolor="black", linewidth=0.8))
+    ax.add_patch(Polygon([(x + w, y), (x + w + d, y + d * 0.6), (x + w + d, y + h + d * 0.6), (x + w, y + h)],
+                         facecolor=color, alpha=0.8, edgecolor="black", linewidth=0.8))
+    if label:
+        ax.text(x + (w + d) / 2, y - 0.12, label, ha="center", va="top", fontsize=fontsize)
+
+
+@figure(f"{NB05}/cnn_overview.png")
+def cnn_overview() -> plt.Figure:
+    fig, ax = canvas(10, 3.6)
+    pixel_image(ax, 0.1, 1.0, 1.3, "dog")
+    ax.text(0.75, 0.85, "input image", ha="center", va="top", fontsize=9)
+    box(ax, 1.8, 0.5, 4.8, 2.6, "", color=BLUE, alpha=0.08)
+    ax.text(4.2, 2.85, "feature extractor (backbone / body)", ha="center", fontsize=10.5, color=BLUE)
+    for i, (h, d) in enumerate([(1.6, 0.15), (1.2, 0.3), (0.85, 0.45), (0.55, 0.6)]):
+        slab(ax, 2.0 + i * 1.15, 1.65 - h / 2, 0.25, h, d, BLUE)
+    ax.text(4.2, 0.62, "conv blocks: conv layers + pooling", ha="center", fontsize=9)
+    arrow(ax, (1.5, 1.65), (1.95, 1.65))
+    arrow(ax, (6.65, 1.65), (7.05, 1.65))
+    box(ax, 7.1, 0.5, 2.7, 2.6, "", color=GREEN, alpha=0.08)
+    ax.text(8.45, 2.85, "classifier (head)", ha="center", fontsize=10.5, color=GREEN)
+    box(ax, 7.3, 1.35, 1.1, 0.6, "dense\nlayers", color=GREEN, fontsize=9)
+    arrow(ax, (8.45, 1.65), (8.75, 1.65))
+    box(ax, 8.8, 1.2, 0.85, 0.9, "cat 0.02\ndog 0.95\nother 0.03", color=ORANGE, fontsize=7.5)
+    return fig
+
+
+@figure(f"{NB05}/vgg16_blocks.png")
+def vgg16_blocks() -> plt.Figure:
+    fig, ax = canvas(12, 4.4)
+    blocks = [("224x224x3", 2.6, 0.05, GRAY), ("224x224x64", 2.6, 0.25, BLUE), ("112x112x128", 1.9, 0.4, BLUE),
+              ("56x56x256", 1.35, 0.55, BLUE), ("28x28x512", 0.95, 0.7, BLUE), ("14x14x512", 0.65, 0.7, BLUE),
+              ("7x7x512", 0.45, 0.7, PURPLE)]
+    x = 0.2
+    for i, (label, h, d, color) in enumerate(blocks):
+        slab(ax, x, 2.0 - h / 2, 0.2, h, d, color, label, fontsize=8)
+        if 1 <= i <= 5:
+            ax.text(x + 0.35, 2.0 + h / 2 + d * 0.6 + 0.1, f"block {i}", ha="center", fontsize=8.5, color=BLUE)
+        x += 0.2 + d + 0.6
+    for j, (label, h) in enumerate([("FC-6\n4096", 2.2), ("FC-7\n4096", 2.2), ("FC-8\n1000\nsoftmax", 1.2)]):
+        box(ax, x + j * 0.95, 2.0 - h / 2, 0.5, h, "", color=GREEN)
+        ax.text(x + j * 0.95 + 0.25, 2.0 - h / 2 - 0.12, label, ha="center", va="top", fontsize=8)
+    ax.text(3.6, 4.15, "feature extractor: 13 conv layers in 5 blocks (each block ends with 2x2 max pooling)",
+            ha="center", fontsize=9.5, color=BLUE)
+    ax.text(x + 1.2, 3.6, "classifier", ha="center", fontsize=9.5, color=GREEN)
+    ax.text(6.0, -0.05, "spatial size shrinks (224 -> 7) while depth grows (3 -> 512)", ha="center", fontsize=9.5)
+    return fig
+
+
+@figure(f"{NB05}/filter_sliding.png")
+def filter_sliding() -> plt.Figure:
+    fig, ax = canvas(10, 4.2)
+    for k, (r, c) in enumerate([(0, 0), (0, 1)]):
+        x0 = 0.2 + k * 3.4
+        grid(ax, x0, 3.7, 7, 7, 0.4, highlight=(r, c, 3, 3), hcolor=[RED, ORANGE][k])
+        ax.text(x0 + 1.4, 0.65, f"input 7x7, filter 3x3 at ({r}, {c})", ha="center", fontsize=9)
+    arrow(ax, (3.1, 2.3), (3.5, 2.3))
+    arrow(ax, (6.5, 2.3), (7.4, 2.3), "dot product\n+ activation", offset=(0, 0.1))
+    grid(ax, 7.6, 3.3, 5, 5, 0.4, color=BLUE, highlight=(0, 0, 1, 2), hcolor=BLUE)
+    ax.text(8.6, 1.15, "activation map 5x5\n(one number per position)", ha="center", va="top", fontsize=9)
+    return fig
+
+
+@figure(f"{NB05}/conv_filters.png")
+def conv_filters() -> plt.Figure:
+    fig, ax = canvas(11, 4.6)
+    for row, n_filters in enumerate([1, 2]):
+        y = 3.1 - row * 2.2
+        slab(ax, 0.2, y - 0.6, 0.2, 1.2, 0.5, GRAY, "input 224x224x3" if row else "", fontsize=8)
+        arrow(ax, (1.1, y), (1.8, y))
+        for f in range(n_filters):
+            slab(ax, 2.0 + f * 1.1, y - 0.25, 0.12, 0.5, 0.3, [RED, ORANGE][f], f"3x3x3 filter {f + 1}", fontsize=8)
+        xa = 2.0 + n_filters * 1.1 + 0.3
+        arrow(ax, (xa, y), (xa + 0.8, y))
+        for f in range(n_filters):
+            slab(ax, xa + 1.0 + f * 0.35, y - 0.6, 0.06 + 0.0, 1.2, 0.5, [RED, ORANGE][f])
+        ax.text(xa + 1.7 + n_filters * 0.2, y, f"{n_filters} activation map{'s' if n_filters > 1 else ''}\n"
+                f"224x224x{n_filters}", va="center", fontsize=9)
+        ax.text(8.6, y, f"{n_filters} filter{'s' if n_filters > 1 else ''}: {28 * n_filters} parameters\n"
+                f"({n_filters} x (27 weights + 1 bias))", va="center", fontsize=9, color=BLUE)
+    return fig
+
+
+@figure(f"{NB05}/receptive_field.png")
+def receptive_field() -> plt.Figure:
+    fig, ax = canvas(8, 3.6)
+    grid(ax, 0.3, 3.2, 6, 6, 0.45, highlight=(1, 2, 3, 3))
+    ax.text(1.65, 0.3, "input", ha="center", fontsize=9.5)
+    grid(ax, 4.6, 2.75, 4, 4, 0.45, color=BLUE, highlight=(1, 2, 1, 1), hcolor=BLUE)
+    ax.text(5.5, 0.75, "activation map", ha="center", fontsize=9.5)
+    for cx, cy in [(1.2, 2.75), (2.55, 2.75), (1.2, 1.4), (2.55, 1.4)]:
+        ax.plot([cx, 5.725], [cy, 2.075], color=RED, linewidth=0.8, alpha=0.7)
+    ax.text(1.9, 3.35, "3x3 receptive field", ha="center", fontsize=9.5, color=RED)
+    ax.text(6.6, 2.6, "one neuron sees only\n9 input values, with the\nsame 9 shared weights\nat every position",
+            fontsize=8.5, va="top")
+    return fig
+
+
+@figure(f"{NB05}/conv_block_pooling.png")
+def conv_block_pooling() -> plt.Figure:
+    fig, ax = canvas(11, 3.4)
+    slab(ax, 0.3, 0.8, 0.2, 1.8, 0.2, GRAY, "input\n224x224x3", fontsize=8)
+    arrow(ax, (0.9, 1.7), (2.0, 1.7), "conv 3x3", offset=(0, 0.1))
+    slab(ax, 2.2, 0.8, 0.2, 1.8, 0.6, BLUE, "224x224x64", fontsize=8)
+    arrow(ax, (3.2, 1.7), (4.3, 1.7), "conv 3x3", offset=(0, 0.1))
+    slab(ax, 4.5, 0.8, 0.2, 1.8, 0.6, BLUE, "224x224x64", fontsize=8)
+    arrow(ax, (5.5, 1.7), (6.8, 1.7), "max pool 2x2", offset=(0, 0.1))
+    slab(ax, 7.0, 1.25, 0.2, 0.9, 0.6, PURPLE, "112x112x64", fontsize=8)
+    box(ax, 1.9, 0.25, 6.1, 2.9, "", color=BLUE, alpha=0.05)
+    ax.text(4.95, 3.25, "one conv block = conv layer(s) + pooling", ha="center", fontsize=10, color=BLUE)
+    ax.text(9.6, 1.7, "pooling halves height and\nwidth, keeps the depth,\nhas no trainable parameters",
+            ha="center", va="center", fontsize=9)
+    return fig
+
+
+@figure(f"{NB05}/flatten_dense.png")
+def flatten_dense() -> plt.Figure:
+    fig, ax = canvas(10, 3.8)
+    slab(ax, 0.3, 1.2, 0.5, 0.5, 1.2, PURPLE, "7x7x512", fontsize=9)
+    arrow(ax, (2.2, 1.7), (3.0, 1.7), "flatten", offset=(0, 0.1))
+    box(ax, 3.2, 0.3, 0.35, 3.0, "", color=PURPLE)
+    ax.text(3.375, 0.15, "25,088", ha="center", va="top", fontsize=9)
+    box(ax, 6.2, 0.6, 0.35, 2.4, "", color=GREEN)
+    ax.text(6.375, 0.45, "FC-6: 4096", ha="center", va="top", fontsize=9)
+    for ya in np.linspace(0.45, 3.15, 9):
+        for yb in np.linspace(0.75, 2.85, 7):
+            ax.plot([3.6, 6.15], [ya, yb], color=GRAY, linewidth=0.4, alpha=0.6)
+    ax.text(8.2, 1.8, "every one of the 25,088\nvalues connects to every\none of the 4096 neurons:\n"
+            "25,088 x 4096 weights\n(over 100 million)", ha="center", va="center", fontsize=9)
     return fig
 
 
