@@ -2,13 +2,14 @@
 #   make lab      安装依赖并在 JupyterLab 中打开课程
 #   make test     安装依赖并运行全部测试（ruff + 单元测试 + 结构检查 + nbval）
 #   make execute  重新执行全部 notebook，刷新其中保存的输出
+#                 （只刷新一个：make execute NOTEBOOKS=notebooks/04_mnist_digit_classification_using_mlp.ipynb）
 #   make data     从原始文件重新生成 data/*.npz（需要 ../shared/datasets）
 #   make images   重新绘制 images/ 下的示意图
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+NOTEBOOKS ?= $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 
 .PHONY: install lab test execute data images clean
 

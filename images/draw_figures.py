@@ -3,6 +3,7 @@
 用法（在仓库根目录）::
 
     python images/draw_figures.py          # 或 make images
+    python images/draw_figures.py 05       # 只画路径以 05 开头的图（某一个 notebook 的图）
 
 每个函数画一张图，文件名与 notebook 中引用的路径一致。想改图中的文字或颜色，
 改这里的代码再运行一次即可。图中文字用英文（与课程的绘图约定一致）。
@@ -10,6 +11,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -498,8 +500,10 @@ def flatten_dense() -> plt.Figure:
     return fig
 
 
-def main() -> None:
+def main(prefixes: list[str]) -> None:
     for rel_path, draw in FIGURES.items():
+        if prefixes and not rel_path.startswith(tuple(prefixes)):
+            continue
         out = HERE / rel_path
         out.parent.mkdir(parents=True, exist_ok=True)
         fig = draw()
@@ -509,4 +513,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -6,12 +6,15 @@
 1. 安静地导入 TensorFlow（去掉启动时的 C++ 日志噪声，但保留真正的错误）；
 2. 固定随机种子，让每次重新运行得到同样的数字；
 3. 从仓库自带的 ``data/`` 目录离线加载数据集，接口与 ``keras.datasets`` 相同；
-4. 三个画图函数：训练曲线、图像网格、混淆矩阵。
+4. 三个画图函数：训练曲线、图像网格、混淆矩阵；
+5. ``checkpoint``：训练结果的检查点，在任何机器上都输出同样的一行。
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import operator
 import os
 import random
 import re
@@ -318,3 +321,34 @@ def plot_confusion_matrix(
     ax.set_ylabel("Truth")
     fig.tight_layout()
     return fig
+
+
+# ---------------------------------------------------------------------------
+# 5. 检查点：训练得到的数字因机器而异，检查点的结论不变
+# ---------------------------------------------------------------------------
+
+_COMPARE = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
+
+
+def checkpoint(label: str, value: float, op: str, threshold: float) -> bool:
+    """打印一行 ``label op threshold: True/False`` 并返回这个布尔值。
+
+    训练出来的数字（损失、准确率……）在另一台电脑上会在最后几位不同，
+    所以 notebook 不直接比对它们，而是检查它们是否落在留有余量的范围里，例如::
+
+        helpers.checkpoint("test accuracy", test_acc, ">=", 0.97)   # 打印 test accuracy >= 0.97: True
+
+    若设置了环境变量 ``COURSE_CHECKPOINT_LOG``（make check-machines 会设置），
+    还会把实际数值追加写入该文件，用来统计不同种子和机器下的最小值、中位数和最大值。
+    """
+    if op not in _COMPARE:
+        raise ValueError(f"op 只能是 {' '.join(_COMPARE)} 之一，收到的是 {op!r}")
+    value = float(value)
+    ok = bool(_COMPARE[op](value, threshold))
+    print(f"{label} {op} {threshold}: {ok}")
+    log = os.environ.get("COURSE_CHECKPOINT_LOG")
+    if log:
+        record = {"label": label, "value": value, "op": op, "threshold": threshold, "ok": ok}
+        with open(log, "a", encoding="utf-8") as f:
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return ok
