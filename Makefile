@@ -1,6 +1,7 @@
 # TensorFlow 深度学习训练营 — 常用命令（在仓库根目录运行）
 #   make lab      安装依赖并在 JupyterLab 中打开课程
 #   make test     安装依赖并运行全部测试（ruff + 单元测试 + 结构检查 + nbval）
+#   make check-machines  在模拟的其他机器上检查输出与检查点（约一小时）
 #   make execute  重新执行全部 notebook，刷新其中保存的输出
 #                 （只刷新一个：make execute NOTEBOOKS=notebooks/04_mnist_digit_classification_using_mlp.ipynb）
 #   make data     从原始文件重新生成 data/*.npz（需要 ../shared/datasets）
@@ -11,7 +12,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 NOTEBOOKS ?= $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 
-.PHONY: install lab test execute data images clean
+.PHONY: install lab test check-machines execute data images clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +30,19 @@ lab: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+	@# 再只用一个核执行一遍全部 notebook：保存的输出不能取决于线程数（没有 taskset 的系统跳过）
+	@if command -v taskset >/dev/null 2>&1; then \
+		echo "taskset -c 0: 只用一个 CPU 核再用 nbval 执行一遍全部 notebook"; \
+		taskset -c 0 $(BIN)/python -m pytest notebooks; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "CI 上缺少 taskset（util-linux）：无法做单核的第二遍 nbval"; exit 1; \
+	else \
+		echo "没有 taskset（不是 Linux）：跳过单核的第二遍 nbval"; \
+	fi
+
+# 模拟别的机器（单核、关闭 oneDNN、限制指令集）比对保存的输出，并用其他种子检查全部检查点（约一小时）
+check-machines: install
+	$(BIN)/python tests/check_machines.py
 
 execute: install
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \

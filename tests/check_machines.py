@@ -1,0 +1,231 @@
+"""检查保存的输出在“别的机器”上是否仍然成立（make check-machines）。
+
+学习者的电脑与执行 notebook 的机器 CPU 不同、线程数不同，浮点数求和的顺序就不同，
+训练出来的数字会在最后几位上不一样。这个脚本在一台机器上模拟这些差别：
+
+  nbval  在几种“机器变体”下用 nbval 重新执行每个 notebook，并与保存的输出比对，必须全部通过：
+         one-core（taskset -c N，只用一个核）、onednn-off（TF_ENABLE_ONEDNN_OPTS=0）、
+         isa-avx（ONEDNN_MAX_CPU_ISA=AVX，限制指令集）。
+  sweep  用其他随机种子（helpers.setup(种子)）在 default 与 one-core 两种变体下执行每个 notebook，
+         不比对输出；每一行 helpers.checkpoint 都必须是 True，且不能出错。
+         按检查点列出实测值的最小值 / 中位数 / 最大值和阈值。
+
+用法（在仓库根目录）::
+
+    make check-machines                                        # 两部分都跑（约一小时，2 核）
+    .venv/bin/python tests/check_machines.py nbval --notebooks 04 05
+    .venv/bin/python tests/check_machines.py sweep --notebooks 04 --seeds 1 2 3 4 5
+
+只用一个核的任务会在每个核上各跑一个，同时进行；其余任务依次独占整台机器。
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import queue
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK_DIR = ROOT / "notebooks"
+SETUP_CALL = re.compile(r"helpers\.setup\(\s*(seed=)?42\s*\)")
+
+# 变体名 -> (是否只用一个核, 额外的环境变量)
+VARIANTS: dict[str, tuple[bool, dict[str, str]]] = {
+    "default": (False, {}),
+    "one-core": (True, {}),
+    "onednn-off": (False, {"TF_ENABLE_ONEDNN_OPTS": "0"}),
+    "isa-avx": (False, {"ONEDNN_MAX_CPU_ISA": "AVX"}),
+}
+
+
+@dataclass
+class Job:
+    kind: str  # "nbval" 或 "sweep"
+    notebook: Path
+    variant: str
+    seed: int | None = None
+    ok: bool = False
+    seconds: float = 0.0
+    detail: str = ""
+    checkpoints: list[dict] = field(default_factory=list)
+
+
+def notebooks_matching(prefixes: list[str] | None) -> list[Path]:
+    found = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+    if prefixes:
+        found = [p for p in found if p.name.startswith(tuple(prefixes))]
+    if not found:
+        sys.exit(f"没有找到 notebook：{prefixes}")
+    return found
+
+
+def command_for(job: Job, log: Path, out_dir: Path) -> list[str]:
+    if job.kind == "nbval":
+        return [sys.executable, "-m", "pytest", "-q", str(job.notebook.relative_to(ROOT))]
+    out = out_dir / f"{job.notebook.stem}-{job.variant}-seed{job.seed}.ipynb"
+    return [sys.executable, __file__, "_execute", str(job.notebook), str(job.seed), str(out)]
+
+
+def run(job: Job, core: int | None, out_dir: Path) -> Job:
+    single_core, extra_env = VARIANTS[job.variant]
+    log = out_dir / f"{job.notebook.stem}-{job.kind}-{job.variant}-seed{job.seed}.jsonl"
+    log.unlink(missing_ok=True)
+    env = {**os.environ, **extra_env, "COURSE_CHECKPOINT_LOG": str(log), "PYTHONHASHSEED": "0"}
+    cmd = command_for(job, log, out_dir)
+    if single_core:
+        cmd = ["taskset", "-c", str(core), *cmd]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    job.seconds = time.perf_counter() - start
+    job.checkpoints = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+    false_lines = [c for c in job.checkpoints if not c["ok"]]
+    job.ok = proc.returncode == 0 and not (job.kind == "sweep" and false_lines)
+    if not job.ok:
+        tail = (proc.stdout + proc.stderr).strip().splitlines()[-15:]
+        job.detail = "\n".join(tail)
+        if false_lines:
+            job.detail += "\nFalse: " + "; ".join(f"{c['label']} = {c['value']:.4g}" for c in false_lines)
+    status = "ok" if job.ok else "FAILED"
+    seed = "" if job.seed is None else f" seed {job.seed}"
+    print(f"  {job.kind} {job.notebook.name[:2]} {job.variant}{seed}: {status} ({job.seconds:.0f} s)", flush=True)
+    return job
+
+
+def run_all(jobs: list[Job], out_dir: Path) -> None:
+    """先把只用一个核的任务分到各个核上并行跑，再依次跑占满整台机器的任务。"""
+    cores: queue.Queue[int] = queue.Queue()
+    for core in sorted(os.sched_getaffinity(0)):
+        cores.put(core)
+
+    def pinned(job: Job) -> Job:
+        core = cores.get()
+        try:
+            return run(job, core, out_dir)
+        finally:
+            cores.put(core)
+
+    single = [j for j in jobs if VARIANTS[j.variant][0]]
+    with ThreadPoolExecutor(max_workers=cores.qsize()) as pool:
+        list(pool.map(pinned, single))
+    for job in jobs:
+        if not VARIANTS[job.variant][0]:
+            run(job, None, out_dir)
+
+
+def print_nbval_table(jobs: list[Job]) -> None:
+    variants = list(dict.fromkeys(j.variant for j in jobs))
+    print("\nnbval: stored outputs compared under each variant")
+    print("| notebook | " + " | ".join(variants) + " |")
+    print("|---|" + "---|" * len(variants))
+    for nb in dict.fromkeys(j.notebook for j in jobs):
+        cells = []
+        for v in variants:
+            j = next(j for j in jobs if j.notebook == nb and j.variant == v)
+            cells.append(f"{'pass' if j.ok else 'FAIL'} {j.seconds:.0f} s")
+        print(f"| {nb.name[:2]} | " + " | ".join(cells) + " |")
+
+
+def print_sweep_table(jobs: list[Job]) -> None:
+    print("\nsweep: runs (outputs not compared; every checkpoint must be True)")
+    for nb in dict.fromkeys(j.notebook for j in jobs):
+        runs = [j for j in jobs if j.notebook == nb]
+        times = [j.seconds for j in runs]
+        failed = [f"{j.variant}/seed {j.seed}" for j in runs if not j.ok]
+        print(f"  {nb.name[:2]}: {len(runs)} runs, {len(runs) - len(failed)} ok, "
+              f"{min(times):.0f}-{max(times):.0f} s each" + (f"; FAILED: {', '.join(failed)}" if failed else ""))
+    print("\n| notebook | checkpoint | threshold | min | median | max | runs | False |")
+    print("|---|---|---|---|---|---|---|---|")
+    for nb in dict.fromkeys(j.notebook for j in jobs):
+        values: dict[tuple[str, str, float], list[float]] = {}
+        false: dict[tuple[str, str, float], int] = {}
+        for j in jobs:
+            if j.notebook != nb:
+                continue
+            for c in j.checkpoints:
+                key = (c["label"], c["op"], c["threshold"])
+                values.setdefault(key, []).append(c["value"])
+                false[key] = false.get(key, 0) + (not c["ok"])
+        for (label, op, threshold), vals in values.items():
+            print(f"| {nb.name[:2]} | {label} | {op} {threshold:g} | {min(vals):.4g} | "
+                  f"{statistics.median(vals):.4g} | {max(vals):.4g} | {len(vals)} | {false[(label, op, threshold)]} |")
+
+
+def execute_with_seed(notebook: Path, seed: int, out: Path) -> int:
+    """子进程：把第一个代码单元里的 helpers.setup(42) 换成另一个种子，执行整个 notebook。"""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.read(notebook, as_version=4)
+    first = next(c for c in nb.cells if c.cell_type == "code")
+    if not SETUP_CALL.search(first.source):
+        print(f"{notebook.name}: 第一个代码单元里没有 helpers.setup(42)", file=sys.stderr)
+        return 2
+    first.source = SETUP_CALL.sub(f"helpers.setup({seed})", first.source)
+    client = NotebookClient(nb, timeout=1200, kernel_name="python3",
+                            resources={"metadata": {"path": str(notebook.parent)}})
+    try:
+        client.execute()
+        code = 0
+    except CellExecutionError as err:
+        print(str(err)[-3000:], file=sys.stderr)
+        code = 1
+    nbformat.write(nb, out)
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error" or output.get("name") == "stderr":
+                print(f"{notebook.name}: 单元输出了错误或 stderr：{cell.source[:60]!r}", file=sys.stderr)
+                code = code or 1
+    return code
+
+
+def main() -> int:
+    if len(sys.argv) == 5 and sys.argv[1] == "_execute":
+        return execute_with_seed(Path(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4]))
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("part", choices=["all", "nbval", "sweep"], nargs="?", default="all")
+    parser.add_argument("--notebooks", nargs="*", help="notebook 编号前缀，例如 04 05（默认全部）")
+    parser.add_argument("--seeds", nargs="*", type=int, default=[1, 2, 3, 4, 5])
+    parser.add_argument("--nbval-variants", nargs="*", default=["one-core", "onednn-off", "isa-avx"],
+                        choices=list(VARIANTS))
+    parser.add_argument("--sweep-variants", nargs="*", default=["default", "one-core"], choices=list(VARIANTS))
+    args = parser.parse_args()
+
+    notebooks = notebooks_matching(args.notebooks)
+    out_dir = Path(tempfile.mkdtemp(prefix="check-machines-"))
+    print(f"executed notebooks and checkpoint logs: {out_dir}", flush=True)
+    start = time.perf_counter()
+    nbval_jobs = [Job("nbval", nb, v) for nb in notebooks for v in args.nbval_variants]
+    # 没有检查点的 notebook（不训练模型）换种子没有意义，不进入 sweep
+    trained = [nb for nb in notebooks if "helpers.checkpoint(" in nb.read_text(encoding="utf-8")]
+    sweep_jobs = [Job("sweep", nb, v, s) for nb in trained for v in args.sweep_variants for s in args.seeds]
+    if args.part in ("all", "nbval"):
+        print("nbval under machine variants:", flush=True)
+        run_all(nbval_jobs, out_dir)
+    if args.part in ("all", "sweep"):
+        print("sweep over seeds:", flush=True)
+        run_all(sweep_jobs, out_dir)
+    if args.part in ("all", "nbval"):
+        print_nbval_table(nbval_jobs)
+    if args.part in ("all", "sweep"):
+        print_sweep_table(sweep_jobs)
+    ran = (nbval_jobs if args.part != "sweep" else []) + (sweep_jobs if args.part != "nbval" else [])
+    failed = [j for j in ran if not j.ok]
+    for j in failed:
+        print(f"\n--- {j.kind} {j.notebook.name} {j.variant} seed {j.seed}:\n{j.detail}")
+    print(f"\n{len(ran) - len(failed)} passed, {len(failed)} failed in {time.perf_counter() - start:.0f} s")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
