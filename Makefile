@@ -1,5 +1,6 @@
 # TensorFlow 深度学习训练营 — 常用命令（在仓库根目录运行）
 #   make lab      安装依赖并在 JupyterLab 中打开课程
+#   make slides   安装依赖并把第一课作为幻灯片放映（另一课：make slides NOTEBOOK=notebooks/03_....ipynb）
 #   make test     安装依赖并运行全部测试（ruff + 单元测试 + 结构检查 + nbval）
 #   make check-machines  在模拟的其他机器上检查输出与检查点（约一小时）
 #   make execute  重新执行全部 notebook，刷新其中保存的输出
@@ -11,8 +12,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 NOTEBOOKS ?= $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+NOTEBOOK ?= notebooks/01_getting_started_with_neural_networks.ipynb
 
-.PHONY: install lab test check-machines execute data images clean
+.PHONY: install lab slides test check-machines execute data images clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +26,13 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# 以仓库根目录为 JupyterLab 的根：notebook 中的 ../images/ 示意图才能显示
 lab: install
-	$(BIN)/jupyter lab notebooks
+	$(BIN)/jupyter lab --ServerApp.root_dir=. $(NOTEBOOK)
+
+# RISE 放映模式（离线）：空格 / 方向键翻页，Shift+Enter 运行单元
+slides: install
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/rise/$(NOTEBOOK)
 
 test: install
 	$(BIN)/ruff check .
