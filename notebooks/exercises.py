@@ -1,0 +1,424 @@
+"""练习自动检查：在 notebook 里写下答案，运行 ``exercises.check("01-1", 答案)``，马上知道对不对。
+
+每道题的正确答案都由这里的代码用同样的数据和公式当场算出，不是抄好的数字。
+检查只打印一行：
+
+- ``✓ ...``：答对了，附一句确认；
+- ``✗ ...``：还不对，附一个指向思路的提示（不会直接给出答案）；
+- ``尚未作答：...``：答案还是 ``...``。
+
+答案的类型或形状不对（``None``、一个模型、一个字符串……）时，也只打印一行中文说明，不会抛出异常。
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+NOT_ANSWERED = "尚未作答：把你的答案写在上面，再运行这个单元。"
+
+
+class Hint(Exception):
+    """检查函数用它说明答案错在哪里：消息就是给学习者的提示。"""
+
+
+@dataclass(frozen=True)
+class Result:
+    ok: bool
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+# ---------------------------------------------------------------------------
+# 把答案转换成数字 / 数组，类型不对时给出中文说明
+# ---------------------------------------------------------------------------
+
+
+def _describe(answer: Any) -> str:
+    if hasattr(answer, "count_params") or hasattr(answer, "fit"):
+        return "一个模型或层"
+    return f"一个 {type(answer).__name__} 类型的值"
+
+
+def _number(answer: Any, what: str) -> float:
+    if isinstance(answer, bool) or answer is None:
+        raise Hint(f"{what}应该是一个数，你给的是 {answer!r}。")
+    if isinstance(answer, str):
+        raise Hint(f"{what}应该是一个数，不是字符串 {answer!r}：去掉引号。")
+    try:
+        array = np.asarray(answer, dtype="float64")
+    except (TypeError, ValueError):
+        raise Hint(f"{what}应该是一个数，你给的是{_describe(answer)}。") from None
+    if array.size != 1:
+        raise Hint(f"{what}应该是一个数，你给的是形状为 {array.shape} 的数组。")
+    value = float(array.reshape(()))
+    if not math.isfinite(value):
+        raise Hint(f"{what}是 {value}：计算中出现了除以 0 或溢出。")
+    return value
+
+
+def _array(answer: Any, what: str, shape: tuple[int, ...] | None = None) -> np.ndarray:
+    if answer is None or isinstance(answer, str):
+        raise Hint(f"{what}应该是一个数组，你给的是 {answer!r}。")
+    if hasattr(answer, "numpy") and callable(answer.numpy):
+        answer = answer.numpy()  # TensorFlow 张量
+    try:
+        array = np.asarray(answer, dtype="float64")
+    except (TypeError, ValueError):
+        raise Hint(f"{what}应该是一个数组，你给的是{_describe(answer)}。") from None
+    if shape is not None and array.shape != shape:
+        raise Hint(f"{what}的形状应该是 {shape}，你的是 {array.shape}。")
+    if not np.all(np.isfinite(array)):
+        raise Hint(f"{what}里有 nan 或 inf：计算中出现了除以 0 或溢出。")
+    return array
+
+
+def _function(answer: Any, what: str) -> Callable[..., Any]:
+    if not callable(answer) or isinstance(answer, type) or hasattr(answer, "count_params"):
+        raise Hint(f"{what}应该是一个函数（用 def 定义，传入函数名本身，不加括号），你给的是{_describe(answer)}。")
+    return answer
+
+
+def _close(a: float | np.ndarray, b: float | np.ndarray, tol: float = 1e-3) -> bool:
+    return bool(np.allclose(a, b, rtol=tol, atol=tol))
+
+
+# ---------------------------------------------------------------------------
+# 01 神经网络入门
+# ---------------------------------------------------------------------------
+
+SCORES_01 = np.array([4.0, 3.9, 0.1])  # 练习 01-1 的三个原始分数（猫、狗、其他）
+
+
+def _softmax(scores: np.ndarray) -> np.ndarray:
+    e = np.exp(scores - scores.max())
+    return e / e.sum()
+
+
+def check_01_1(answer: Any) -> str:
+    """01-1：分数 [4.0, 3.9, 0.1] 经过 softmax 得到的三个概率。"""
+    probs = _array(answer, "答案（三个类别的概率）")
+    if probs.ndim == 0:
+        raise Hint("要给出全部三个类别的概率（一个长度为 3 的数组），不是一个数。")
+    probs = probs.reshape(-1)
+    if probs.shape != (3,):
+        raise Hint(f"应该有 3 个概率（猫、狗、其他各一个），你给了 {probs.size} 个。")
+    expected = _softmax(SCORES_01)
+    if _close(probs, expected):
+        return f"softmax 把 4.0 和 3.9 变成了很接近的概率 {expected[0]:.3f} 和 {expected[1]:.3f}：这是低置信度的预测。"
+    if _close(probs, SCORES_01):
+        raise Hint("这还是原始分数：要先经过 softmax，才会变成 0 到 1 之间、总和为 1 的概率。")
+    if _close(probs, SCORES_01 / SCORES_01.sum()):
+        raise Hint("不能直接用分数除以分数之和：softmax 先对每个分数取指数 e^x，再除以这些指数的和。")
+    if not _close(probs.sum(), 1.0):
+        raise Hint(f"你的三个数加起来是 {probs.sum():.3f}，概率的总和应该是 1。")
+    raise Hint("总和是 1，但数值不对：每个概率 = e^(这个分数) / 三个 e^(分数) 之和。")
+
+
+def check_01_2(answer: Any) -> str:
+    """01-2：一张 128×128 的彩色图像有多少个数。"""
+    value = _number(answer, "答案（数的个数）")
+    height = width = 128
+    channels = 3
+    expected = height * width * channels
+    if value == expected:
+        return f"{height} × {width} × {channels} = {expected:,} 个数，是 256×256 彩色图的 1/4。"
+    if value == height * width:
+        raise Hint("这只是一个通道的数：彩色图有 R、G、B 三个通道，每个通道都是一张 128×128 的二维数组。")
+    if value == 256 * 256 * channels:
+        raise Hint("这是 256×256 彩色图的数：题目里的网络只接受 128×128 的图像。")
+    raise Hint("想一想形状：高 × 宽 × 通道数。")
+
+
+# ---------------------------------------------------------------------------
+# 02 训练神经网络的基础知识
+# ---------------------------------------------------------------------------
+
+CLASSES_02 = ("cat", "dog", "other")
+LABEL_02 = 2  # 练习 02-1：图像属于“其他”类
+PREDICTION_02 = np.array([0.20, 0.30, 0.50])  # 网络给出的猫 / 狗 / 其他的概率
+
+
+def check_02_1(answer: Any) -> str:
+    """02-1：预测 0.20 / 0.30 / 0.50、标签是“其他”时的平方误差和 (SSE)。"""
+    value = _number(answer, "答案（平方误差和）")
+    one_hot = np.eye(len(CLASSES_02))
+    diff = one_hot[LABEL_02] - PREDICTION_02
+    expected = float(np.sum(diff**2))
+    if _close(value, expected, 1e-6):
+        return f"SSE = {' + '.join(f'{d:.1f}²' for d in np.abs(diff))} = {expected:.2f}。"
+    if _close(value, expected / diff.size, 1e-6):
+        raise Hint("你求的是平均值（MSE）：题目要的是平方误差的“和”，不要除以类别数。")
+    if _close(value, float(np.sum(np.abs(diff))), 1e-6):
+        raise Hint("每个差要先平方，再相加。")
+    for other in range(len(CLASSES_02)):
+        if other != LABEL_02 and _close(value, float(np.sum((one_hot[other] - PREDICTION_02) ** 2)), 1e-6):
+            raise Hint("图像属于“其他”类：标签的独热编码是 (0, 0, 1)。")
+    raise Hint("先写出标签的独热编码，再对三个类别分别求 (标签 − 预测)²，最后相加。")
+
+
+def _bowl_gradient(w: float) -> float:
+    """L(W) = (W − 2)² + 0.5 的导数。"""
+    return 2 * (w - 2)
+
+
+def check_02_2(answer: Any) -> str:
+    """02-2：函数 descent_step(w, lr)，对 L(W) = (W − 2)² + 0.5 做一步梯度下降，返回新的 W。"""
+    step = _function(answer, "答案")
+    cases = [(5.0, 0.05), (0.0, 0.1), (-1.5, 0.3), (2.0, 0.5)]
+    for w, lr in cases:
+        try:
+            got = _number(step(w, lr), f"descent_step({w}, {lr}) 的返回值")
+        except TypeError as err:
+            raise Hint(f"调用 descent_step({w}, {lr}) 出错：函数应该接受两个参数 (w, lr)。（{err}）") from None
+        expected = w - lr * _bowl_gradient(w)
+        if _close(got, expected, 1e-6):
+            continue
+        if _close(got, w + lr * _bowl_gradient(w), 1e-6):
+            raise Hint("方向反了：梯度指向损失上升的方向，更新时要减去它。")
+        if _close(got, w - _bowl_gradient(w), 1e-6):
+            raise Hint("梯度要先乘以学习率 lr，再从 W 中减去。")
+        if _close(got, w - lr * (w - 2), 1e-6):
+            raise Hint("(W − 2)² 的导数是 2(W − 2)：别漏了系数 2。")
+        if _close(got, lr * _bowl_gradient(w), 1e-6) or _close(got, -lr * _bowl_gradient(w), 1e-6):
+            raise Hint("你返回的是这一步移动的距离：要返回更新后的 W，也就是 W 减去这一步。")
+        raise Hint(f"descent_step({w}, {lr}) 返回了 {got:g}：新的 W = W − lr × dL/dW，而 dL/dW = 2(W − 2)。")
+    w0, lr0 = cases[0]
+    return f"从 W = {w0} 出发、学习率 {lr0}：一步后 W = {w0 - lr0 * _bowl_gradient(w0):g}，朝最低点 W = 2 走了一步。"
+
+
+# ---------------------------------------------------------------------------
+# 03 线性回归建模
+# ---------------------------------------------------------------------------
+
+LSTAT_COLUMN = 12
+RM_COLUMN = 5
+
+
+def _least_squares(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    design = np.column_stack([x, np.ones_like(x)])
+    (w, b), *_ = np.linalg.lstsq(design, y, rcond=None)
+    return float(w), float(b)
+
+
+def _boston_train() -> tuple[np.ndarray, np.ndarray]:
+    import helpers  # 只在检查这道题时才加载数据
+
+    (x_train, y_train), _ = helpers.load_boston_housing()
+    return x_train, y_train
+
+
+def check_03_1(answer: Any) -> str:
+    """03-1：在全部 404 行训练数据上，LSTAT（第 12 列）对房价的最小二乘直线 (w, b)。"""
+    pair = _array(answer, "答案 (w, b)")
+    if pair.shape != (2,):
+        raise Hint(f"答案应该是两个数 (w, b)，你的形状是 {pair.shape}。")
+    x_train, y_train = _boston_train()
+    w, b = _least_squares(x_train[:, LSTAT_COLUMN], y_train)
+    if _close(pair, [w, b]):
+        return f"LSTAT 的直线 w = {w:.3f}, b = {b:.2f}：斜率为负，低收入人口比例越高，房价越低。"
+    if _close(pair, [b, w]):
+        raise Hint("两个数的顺序反了：先写斜率 w，再写截距 b。")
+    if _close(pair, _least_squares(x_train[:, RM_COLUMN], y_train)):
+        raise Hint("这是 RM（第 5 列）的直线：LSTAT 是第 12 列（从 0 开始数）。")
+    n_fit = math.ceil(len(x_train) * 0.7)
+    if _close(pair, _least_squares(x_train[:n_fit, LSTAT_COLUMN], y_train[:n_fit])):
+        raise Hint(f"你只用了前 {n_fit} 行：这道题用全部 {len(x_train)} 行训练数据。")
+    x = x_train[:, LSTAT_COLUMN]
+    if _close(pair[0], float(x @ y_train / (x @ x))):
+        raise Hint("别忘了截距：设计矩阵的每一行应该是 [x, 1]，而不只是 [x]。")
+    raise Hint("用 np.linalg.lstsq 解：设计矩阵每行 [x, 1]，目标是房价 y_train。")
+
+
+LINE_03 = (9.0, -34.0)  # 练习 03-2 的直线：w, b
+
+
+def check_03_2(answer: Any) -> str:
+    """03-2：直线 y = 9x − 34 在全部 404 行训练数据（RM）上的 MSE。"""
+    value = _number(answer, "答案（MSE）")
+    x_train, y_train = _boston_train()
+    w, b = LINE_03
+    errors = y_train - (w * x_train[:, RM_COLUMN] + b)
+    expected = float(np.mean(errors**2))
+    if _close(value, expected):
+        return f"这条直线的训练 MSE 是 {expected:.2f}，典型误差约 {math.sqrt(expected):.1f} 千美元。"
+    if _close(value, math.sqrt(expected)):
+        raise Hint("你开了平方根（这是 RMSE）：MSE 是误差平方的平均，不开方。")
+    if _close(value, float(np.sum(errors**2))):
+        raise Hint("你求的是平方误差的和：MSE 还要除以样本数。")
+    if _close(value, float(np.mean(np.abs(errors)))):
+        raise Hint("你求的是绝对误差的平均（MAE）：每个误差要先平方。")
+    raise Hint("预测 = 9 × 房间数 − 34；MSE = (房价 − 预测)² 的平均值。房间数是第 5 列。")
+
+
+# ---------------------------------------------------------------------------
+# 04 使用 MLP 进行 MNIST 数字分类
+# ---------------------------------------------------------------------------
+
+LAYERS_04 = (784, 256, 64, 10)  # 练习 04-1 的 MLP：输入 784，两个隐藏层 256 和 64，输出 10
+
+
+def _dense_parameters(sizes: tuple[int, ...], biases: bool = True) -> int:
+    return sum(n_in * n_out + (n_out if biases else 0) for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+
+
+def check_04_1(answer: Any) -> str:
+    """04-1：784-256-64-10 的 MLP 有多少个参数。"""
+    value = _number(answer, "答案（参数个数）")
+    expected = _dense_parameters(LAYERS_04)
+    if value == expected:
+        terms = " + ".join(f"({a}×{b} + {b})" for a, b in zip(LAYERS_04[:-1], LAYERS_04[1:]))
+        return f"{terms} = {expected:,} 个参数。"
+    if value == _dense_parameters(LAYERS_04, biases=False):
+        raise Hint("只数了权重：每个神经元还有一个偏置 (bias)。")
+    if value == _dense_parameters(LAYERS_04[:-1]):
+        raise Hint("别漏了输出层：最后一个隐藏层的 64 个神经元还要全连接到 10 个输出。")
+    raise Hint("每个全连接层的参数 = 输入个数 × 神经元个数 + 神经元个数（偏置），再把各层加起来。")
+
+
+def check_04_2(answer: Any) -> str:
+    """04-2：函数 preprocess(images)：把 (n, 28, 28) 的 uint8 图像压平并缩放到 0～1。"""
+    preprocess = _function(answer, "答案")
+    rng = np.random.default_rng(4)
+    raw = rng.integers(0, 256, size=(5, 28, 28), dtype=np.uint8)
+    raw[0, 0, 0], raw[0, 0, 1] = 0, 255
+    before = raw.copy()
+    try:
+        out = preprocess(raw)
+    except TypeError as err:
+        raise Hint(f"调用 preprocess(images) 出错：函数应该只接受一个参数 images。（{err}）") from None
+    if out is None:
+        raise Hint("函数没有返回任何东西：最后要 return 处理后的数组。")
+    if not np.array_equal(raw, before):
+        raise Hint("函数修改了传进来的原始数组：请返回一个新数组，原始数据保持不变。")
+    array = _array(out, "preprocess 的返回值")
+    if array.shape == (5, 28, 28):
+        raise Hint("还要压平：MLP 的输入是一维向量，形状应为 (图像数, 784)。")
+    if array.shape != (5, 784):
+        raise Hint(f"5 张图像处理后的形状应为 (5, 784)，你的是 {array.shape}。")
+    expected = raw.reshape(5, 784).astype("float64") / 255
+    if _close(array, expected, 1e-6):
+        dtype = np.asarray(out).dtype
+        note = "" if dtype == np.float32 else f"（提示：Keras 用 float32 就够了，你的是 {dtype}）"
+        return f"形状 (5, 784)，数值在 0～1 之间，原始数组没被改动。{note}"
+    if _close(array, raw.reshape(5, 784), 1e-6):
+        raise Hint("还要缩放：把像素值除以 255，让它们落在 0～1 之间。")
+    if array.max() <= 1 and array.min() >= 0:
+        raise Hint("范围对了，但像素的顺序或数值不对：用 reshape(len(images), 784) 压平，再除以 255。")
+    raise Hint("先 reshape 成 (图像数, 784)，再转成 float32 并除以 255。")
+
+
+# ---------------------------------------------------------------------------
+# 05 CNN 基础知识
+# ---------------------------------------------------------------------------
+
+CONV_05 = {"input": (64, 64, 3), "filters": 8, "size": 3}  # 练习 05-1：Conv2D(8, 3)，不填充，步长 1
+
+
+def check_05_1(answer: Any) -> str:
+    """05-1：Conv2D(8, 3) 作用在 64×64×3 上：答案是 ((高, 宽, 深度), 参数个数)。"""
+    if not isinstance(answer, tuple | list) or len(answer) != 2:
+        raise Hint("答案的格式是 ((高, 宽, 深度), 参数个数)，例如 ((10, 10, 4), 100)。")
+    shape_answer, params_answer = answer
+    shape = tuple(int(v) for v in _array(shape_answer, "输出形状").reshape(-1))
+    params = _number(params_answer, "参数个数")
+    n, _, depth = CONV_05["input"]
+    f, k = CONV_05["size"], CONV_05["filters"]
+    side = n - f + 1  # 不填充、步长 1
+    expected_shape = (side, side, k)
+    expected_params = k * (f * f * depth + 1)
+    if len(shape) != 3:
+        raise Hint(f"输出形状要写成 (高, 宽, 深度) 三个数，你写了 {len(shape)} 个。")
+    if shape != expected_shape:
+        if shape == (n, n, k):
+            raise Hint("不填充时输出会变小：边长 = (n + 2p − f) / s + 1，这里 p = 0。")
+        if shape[:2] == (side, side):
+            raise Hint("高和宽对了；输出的深度等于滤波器的个数。")
+        raise Hint("输出边长 = (n + 2p − f) / s + 1，深度 = 滤波器个数。")
+    if params == expected_params:
+        return f"输出 {expected_shape}，参数 {k} × ({f}×{f}×{depth} + 1) = {expected_params:,}。"
+    if params == k * f * f * depth:
+        raise Hint("形状对了。参数还少了偏置：每个滤波器有 1 个偏置。")
+    if params == k * (f * f + 1):
+        raise Hint(f"形状对了。滤波器的深度等于输入的深度 {depth}：每个滤波器有 {f}×{f}×{depth} 个权重。")
+    raise Hint("形状对了。参数 = 滤波器个数 × (高 × 宽 × 输入深度 + 1)。")
+
+
+def check_05_2(answer: Any) -> str:
+    """05-2：函数 max_pool_2x2(x)：对二维数组做 2×2、步长 2 的最大池化。"""
+    pool = _function(answer, "答案")
+    rng = np.random.default_rng(5)
+    for size in (4, 6):
+        x = rng.integers(-9, 10, size=(size, size)).astype("float32")
+        before = x.copy()
+        try:
+            out = pool(x)
+        except TypeError as err:
+            raise Hint(f"调用 max_pool_2x2(x) 出错：函数应该只接受一个二维数组。（{err}）") from None
+        if out is None:
+            raise Hint("函数没有返回任何东西：最后要 return 池化后的数组。")
+        if not np.array_equal(x, before):
+            raise Hint("函数修改了输入数组：请把结果放进一个新数组。")
+        got = _array(out, "max_pool_2x2 的返回值")
+        half = size // 2
+        windows = x.reshape(half, 2, half, 2)
+        if got.shape == (size - 1, size - 1):
+            raise Hint("窗口不重叠：步长是 2，每次移动两格，输出边长是输入的一半。")
+        if got.shape != (half, half):
+            raise Hint(f"{size}×{size} 的输入池化后应为 {half}×{half}，你的是 {got.shape}。")
+        if np.array_equal(got, windows.max(axis=(1, 3))):
+            continue
+        if _close(got, windows.mean(axis=(1, 3)), 1e-6):
+            raise Hint("这是平均池化：最大池化在每个窗口里只保留最大的那个数。")
+        if np.array_equal(got, windows.min(axis=(1, 3))):
+            raise Hint("你取的是每个窗口的最小值：最大池化取最大值。")
+        raise Hint(f"{size}×{size} 输入上的结果不对：第 (i, j) 个输出是 x[2i:2i+2, 2j:2j+2] 里最大的数。")
+    return "4×4 和 6×6 的随机输入上都与标准的最大池化一致，输入数组也没有被改动。"
+
+
+# ---------------------------------------------------------------------------
+# 入口
+# ---------------------------------------------------------------------------
+
+# 要求学习者写代码（一段计算或一个函数）的练习；其余的答案是一个数或一个形状
+CODING = {"01-1", "02-2", "03-1", "04-2", "05-2"}
+
+CHECKERS: dict[str, Callable[[Any], str]] = {
+    "01-1": check_01_1,
+    "01-2": check_01_2,
+    "02-1": check_02_1,
+    "02-2": check_02_2,
+    "03-1": check_03_1,
+    "03-2": check_03_2,
+    "04-1": check_04_1,
+    "04-2": check_04_2,
+    "05-1": check_05_1,
+    "05-2": check_05_2,
+}
+
+
+def evaluate(exercise_id: str, answer: Any) -> Result:
+    """检查答案并返回结果（不打印）。``check`` 打印的就是这里的 ``message``。"""
+    if exercise_id not in CHECKERS:
+        return Result(False, f"没有编号为 {exercise_id!r} 的练习：可用的编号有 {', '.join(CHECKERS)}。")
+    if answer is ...:
+        return Result(False, NOT_ANSWERED)
+    try:
+        return Result(True, "✓ " + CHECKERS[exercise_id](answer))
+    except Hint as hint:
+        return Result(False, f"✗ {hint}")
+    except Exception as err:  # 学习者的函数在检查时出错：说明是哪一步，不抛出异常
+        return Result(False, f"✗ 检查你的答案时出错了（{type(err).__name__}: {err}）。先单独运行一下你的代码试试。")
+
+
+def check(exercise_id: str, answer: Any) -> bool:
+    """检查一道练习的答案：打印一行结果（✓ / ✗ + 提示），答对时返回 True。"""
+    result = evaluate(exercise_id, answer)
+    print(result.message)
+    return result.ok
