@@ -1,0 +1,88 @@
+"""幻灯片（RISE）元数据的静态检查：不需要浏览器。元数据由 tools/set_slides.py 从标题生成。"""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+ids = [p.name for p in NOTEBOOKS]
+FIX = "运行 python tools/set_slides.py 重新生成幻灯片元数据"
+# jupyterlab-rise 附带的 reveal.js 主题中，只有这三个不从网上加载字体（默认的 simple 会加载）
+OFFLINE_THEMES = {"white", "black", "serif"}
+SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "skip", "notes"}
+
+
+def load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def text_of(value) -> str:
+    return "".join(value) if isinstance(value, list) else (value or "")
+
+
+def slide_type(cell: dict) -> str | None:
+    return cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
+
+
+def headings(text: str):
+    """(行号, 级别, 标题)：不算代码块中的行。"""
+    fenced = False
+    for i, line in enumerate(text.splitlines()):
+        if re.match(r"\s*(```|~~~)", line):
+            fenced = not fenced
+        elif not fenced and (m := re.match(r"(#{1,6})\s+(\S.*)", line)):
+            yield i, len(m.group(1)), m.group(2)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_rise_metadata_works_offline_and_scrolls(path):
+    rise = load(path)["metadata"].get("rise")
+    assert rise, f"notebook 缺少 RISE 元数据：{FIX}"
+    assert rise.get("theme") in OFFLINE_THEMES, f"主题 {rise.get('theme')!r} 会从网上加载字体"
+    assert rise.get("scroll") is True, "长的幻灯片需要能滚动（scroll: true）"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_first_cell_is_a_slide_and_every_cell_has_a_slide_type(path):
+    cells = load(path)["cells"]
+    assert slide_type(cells[0]) == "slide", f"第一个单元应当是一张幻灯片：{FIX}"
+    for cell in cells:
+        assert slide_type(cell) in SLIDE_TYPES, f"单元没有幻灯片类型：{text_of(cell['source'])[:60]!r}；{FIX}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_section_headings_open_slides(path):
+    """## 标题（包括小结和练习）各开始一张幻灯片，### 标题开始一张子幻灯片。"""
+    for cell in load(path)["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        text = text_of(cell["source"])
+        first = next((i for i, line in enumerate(text.splitlines()) if line.strip()), None)
+        for line_no, level, title in headings(text):
+            if level == 2:
+                assert line_no == first, (
+                    f"“{title}”在单元中间，放映时不能单独开始一页："
+                    "把它拆成一个新单元（python tools/set_slides.py --split-headings）"
+                )
+            if line_no == first and level <= 2:
+                assert slide_type(cell) == "slide", f"“{title}”应当开始一张幻灯片：{FIX}"
+            elif line_no == first and level == 3:
+                assert slide_type(cell) == "subslide", f"“{title}”应当开始一张子幻灯片：{FIX}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_exercises_are_on_their_own_slide_with_hidden_solutions(path):
+    cells = load(path)["cells"]
+    starts = [
+        i
+        for i, c in enumerate(cells)
+        if c["cell_type"] == "markdown" and re.match(r"\s*##\s.*练习", text_of(c["source"]))
+    ]
+    assert len(starts) == 1, "应当有一个以“## ... 练习”开头的单元"
+    assert slide_type(cells[starts[0]]) == "slide"
+    # 答案仍然折叠着：放映时不会剧透
+    rest = "\n".join(text_of(c["source"]) for c in cells[starts[0] :] if c["cell_type"] == "markdown")
+    assert rest.count("<details>") >= 3

@@ -1,0 +1,289 @@
+"""给每个 notebook 写入幻灯片（RISE）元数据：由标题决定如何分页（维护者工具）。
+
+    python tools/set_slides.py                   # 全部 notebook，只改元数据
+    python tools/set_slides.py --check           # 只检查：元数据不是最新的就以状态 1 退出
+    python tools/set_slides.py --split-headings  # 先把单元中间的 ## / ### 标题拆成新单元，再写元数据
+    python tools/set_slides.py notebooks/03_modeling_linear_regression.ipynb
+
+规则（每次都从内容重新计算，所以可以反复运行，结果相同）：
+- 第一个单元（标题、学习目标、目录）是一张幻灯片 (slide)；
+- 以 `##` 开头的 Markdown 单元（编号小节、小结、练习）开始一张新的幻灯片；
+- 以 `###` 开头的单元开始一张子幻灯片 (subslide)，放映时按向下键/空格进入；
+- 其余单元接在当前幻灯片后面（"-"）；当前页估计已经放不下时（1280×720 的投影），
+  从下一段说明文字（连同紧跟它的代码单元）或下一个独立的代码单元开始一张子幻灯片；
+- 不用逐条出现 (fragment)：现场运行代码时，一页上的内容应当一次都能看到。
+
+Notebook 元数据 "rise" 选用不从网络加载任何东西的主题（white），长页可以滚动 (scroll)。
+默认只改元数据（单元的 metadata.slideshow 与 notebook 的 metadata.rise），不改内容和输出。
+单元中间的 `##` 标题无法单独开始一页：脚本会列出它们；加 --split-headings 时把这样的
+Markdown 单元在标题处拆开（新单元的 id 由原 id 派生，再次运行不会再拆）。
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import re
+import struct
+import sys
+import unicodedata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK_DIR = ROOT / "notebooks"
+
+RISE = {
+    "theme": "white",  # 默认主题 simple 会从网上加载字体；white 只用本地字体
+    "scroll": True,  # 长的页面可以滚动，什么都不会被截掉
+    "center": False,  # 内容从页面顶部开始，滚动时不跳动
+    "transition": "none",
+    "slideNumber": "c/t",  # 右下角显示“当前页/总页数”
+    "enable_chalkboard": False,
+}
+
+# 估计一页内容的高度（像素），按 1280×720 的投影：可用约 620 像素高、1100 像素宽
+PAGE_HEIGHT = 620
+CONTENT_WIDTH = 1100
+MD_LINE, MD_CHARS = 26, 140  # Markdown 一行的高度、一行能放下的字符宽度（汉字算 2）
+CODE_LINE, CODE_PAD = 18, 24
+HEADING = 48
+DEFAULT_IMAGE = 320
+
+HEADING_RE = re.compile(r"^(#{1,6})\s+\S")
+FENCE_RE = re.compile(r"^\s*(```|~~~)")
+MD_IMAGE_RE = re.compile(r"!\[[^\]]*\]\((?P<src>[^)\s]+)")
+
+
+def text_of(value) -> str:
+    return "".join(value) if isinstance(value, list) else (value or "")
+
+
+def as_source(text: str) -> list[str]:
+    """nbformat 保存 source 的方式：按行切开，每行保留换行符。"""
+    return text.splitlines(keepends=True)
+
+
+def heading_lines(text: str) -> list[tuple[int, int]]:
+    """(行号, 标题级别)：跳过代码块和 <details> 中的行。"""
+    found, fenced, details = [], False, 0
+    for i, line in enumerate(text.splitlines()):
+        if FENCE_RE.match(line):
+            fenced = not fenced
+            continue
+        if fenced:
+            continue
+        details += line.count("<details") - line.count("</details>")
+        m = HEADING_RE.match(line)
+        if m and details <= 0:
+            found.append((i, len(m.group(1))))
+    return found
+
+
+def heading_level(cell: dict) -> int:
+    """单元以标题开始时返回标题级别（1～6），否则 0。"""
+    if cell["cell_type"] != "markdown":
+        return 0
+    text = text_of(cell["source"])
+    first = next((i for i, line in enumerate(text.splitlines()) if line.strip()), None)
+    for line_no, level in heading_lines(text):
+        if line_no == first:
+            return level
+    return 0
+
+
+def slide_type_for_heading(level: int, index: int) -> str | None:
+    if index == 0 or level in (1, 2):
+        return "slide"
+    if level == 3:
+        return "subslide"
+    return None
+
+
+# ---------- 高度估计 ----------
+
+
+def display_width(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def png_size(data: bytes) -> tuple[int, int] | None:
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or len(data) < 24:
+        return None
+    return struct.unpack(">II", data[16:24])
+
+
+def image_height(size: tuple[int, int] | None) -> int:
+    if not size or not size[0]:
+        return DEFAULT_IMAGE
+    width, height = size
+    return int(height * min(1.0, CONTENT_WIDTH / width))
+
+
+def markdown_height(text: str, notebook_dir: Path) -> int:
+    height, details = 0, 0
+    for line in text.splitlines():
+        opened = line.count("<details") - line.count("</details>")
+        if details > 0 and "<summary>" not in line:  # 折叠起来的答案：放映时不占地方
+            details += opened
+            continue
+        details += opened
+        if HEADING_RE.match(line):
+            height += HEADING
+        elif not line.strip():
+            height += MD_LINE // 2
+        else:
+            for m in MD_IMAGE_RE.finditer(line):
+                path = (notebook_dir / m["src"]).resolve()
+                head = path.read_bytes()[:24] if path.is_file() else b""
+                height += image_height(png_size(head))
+            height += MD_LINE * max(1, -(-display_width(line) // MD_CHARS))
+    return height
+
+
+def code_height(cell: dict) -> int:
+    height = CODE_PAD + CODE_LINE * max(1, len(text_of(cell["source"]).splitlines()))
+    for out in cell.get("outputs", []):
+        data = out.get("data", {})
+        if "image/png" in data:
+            head = base64.b64decode(text_of(data["image/png"]).strip()[:32] + "==", validate=False)
+            height += image_height(png_size(head))
+        elif "text" in out or "text/plain" in data:
+            text = text_of(out.get("text") or data.get("text/plain"))
+            height += CODE_LINE * len(text.splitlines())
+    return height
+
+
+def cell_height(cell: dict, notebook_dir: Path) -> int:
+    if cell["cell_type"] == "markdown":
+        return markdown_height(text_of(cell["source"]), notebook_dir)
+    if cell["cell_type"] == "code":
+        return code_height(cell)
+    return 0
+
+
+# ---------- 分页 ----------
+
+
+def slide_types(cells: list[dict], notebook_dir: Path) -> list[str]:
+    """每个单元的 slide_type。"""
+    types: list[str] = []
+    used = 0  # 当前页已经用掉的估计高度
+    for i, cell in enumerate(cells):
+        kind = slide_type_for_heading(heading_level(cell), i)
+        height = cell_height(cell, notebook_dir)
+        # 一段说明文字和紧跟它的代码单元放在同一页上
+        starts_group = cell["cell_type"] == "markdown" or (i > 0 and cells[i - 1]["cell_type"] == "code")
+        if kind:
+            used = height
+        elif starts_group:
+            group = height
+            for nxt in cells[i + 1 :]:
+                if nxt["cell_type"] != "code" or cell["cell_type"] == "code":
+                    break
+                group += cell_height(nxt, notebook_dir)
+            if used and used + group > PAGE_HEIGHT:
+                kind, used = "subslide", height
+            else:
+                used += height
+        else:
+            used += height
+        types.append(kind or "-")
+    return types
+
+
+def split_headings(nb: dict) -> list[str]:
+    """把单元中间的 ## / ### 标题拆成新的 Markdown 单元；返回说明。
+
+    紧跟在 ## 标题后面的 ### 标题（中间只有空行）留在同一个单元里。
+    """
+    notes, cells = [], []
+    for cell in nb["cells"]:
+        text = text_of(cell["source"])
+        if cell["cell_type"] != "markdown" or cell.get("attachments"):
+            cells.append(cell)
+            continue
+        lines = text.splitlines(keepends=True)
+        cuts = []
+        for line_no, level in heading_lines(text):
+            if level not in (2, 3) or not "".join(lines[:line_no]).strip():
+                continue
+            before = [ln for ln in lines[:line_no] if ln.strip()]
+            if level == 3 and before and HEADING_RE.match(before[-1]) and before[-1].startswith("## "):
+                continue
+            cuts.append(line_no)
+        if not cuts:
+            cells.append(cell)
+            continue
+        parts = [lines[a:b] for a, b in zip([0, *cuts], [*cuts, len(lines)])]
+        for k, part in enumerate(parts):
+            body = "".join(part).strip("\n")
+            new = dict(cell, source=as_source(body), metadata=dict(cell.get("metadata", {})))
+            if k:
+                new["id"] = f"{cell.get('id', 'cell')}-{k}"
+            cells.append(new)
+        notes.append(f"拆开了 {cell.get('id')}：{len(parts)} 个单元，从 {parts[1][0].strip()!r} 起")
+    nb["cells"] = cells
+    return notes
+
+
+def set_slides(nb: dict, notebook_dir: Path) -> None:
+    for cell, kind in zip(nb["cells"], slide_types(nb["cells"], notebook_dir)):
+        meta = cell.setdefault("metadata", {})
+        meta["slideshow"] = {"slide_type": kind}
+    rise = nb["metadata"].setdefault("rise", {})
+    rise.update(RISE)
+
+
+def headings_inside_cells(nb: dict) -> list[str]:
+    """单元中间的 ## 标题：它们没法开始一张新的幻灯片。"""
+    found = []
+    for cell in nb["cells"]:
+        text = text_of(cell["source"])
+        if cell["cell_type"] != "markdown":
+            continue
+        lines = text.splitlines()
+        first = next((i for i, line in enumerate(lines) if line.strip()), None)
+        for line_no, level in heading_lines(text):
+            if level == 2 and line_no != first:
+                found.append(lines[line_no].strip())
+    return found
+
+
+def dump(nb: dict) -> str:
+    return json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=Path)
+    parser.add_argument("--check", action="store_true", help="只检查，不写文件")
+    parser.add_argument("--split-headings", action="store_true", help="先把单元中间的 ## / ### 标题拆成新单元")
+    args = parser.parse_args(argv)
+    paths = args.notebooks or sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+    stale = 0
+    for path in paths:
+        raw = path.read_text(encoding="utf-8")
+        nb = json.loads(raw)
+        notes = split_headings(nb) if args.split_headings else []
+        set_slides(nb, path.parent)
+        new = dump(nb)
+        types = [c["metadata"]["slideshow"]["slide_type"] for c in nb["cells"]]
+        summary = f"{types.count('slide')} slides + {types.count('subslide')} subslides"
+        changed = new != raw
+        if args.check:
+            stale += changed
+            print(f"{path.name}: {'需要更新' if changed else '已是最新'} ({summary})")
+        else:
+            if changed:
+                path.write_text(new, encoding="utf-8")
+            print(f"{path.name}: {'已更新' if changed else '没有变化'} ({summary})")
+        for note in notes:
+            print("   ", note)
+        for heading in headings_inside_cells(nb):
+            print(f"    注意：{heading!r} 在单元中间，不能单独开始一页（可用 --split-headings 拆开）")
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
