@@ -117,22 +117,41 @@ def black_box() -> plt.Figure:
     return fig
 
 
+def dog_photo(ax: Axes, x: float, y: float, w: float, h: float) -> None:
+    """一张 w x h 的示意"照片"：背景填满整个长方形，狗脸在中间（按短边缩放）。"""
+    from matplotlib.patches import Rectangle
+
+    ax.add_patch(Rectangle((x, y), w, h, facecolor="#F3EFE6", edgecolor=GRAY))
+    side = min(w, h)
+    first = len(ax.patches)
+    pixel_image(ax, x + (w - side) / 2, y + (h - side) / 2, side, "dog")
+    ax.patches[first].set_edgecolor("none")  # 不要狗脸那个正方形的边框，只留整张照片的边框
+    ax.add_patch(Rectangle((x, y), w, h, facecolor="none", edgecolor=GRAY, zorder=3))
+
+
 @figure(f"{NB01}/fixed_input_shape.png")
 def fixed_input_shape() -> plt.Figure:
-    fig, ax = canvas(9, 3.4)
-    sizes = [(1.6, "1024 x 768"), (1.0, "640 x 640"), (0.7, "320 x 240")]
+    fig, ax = canvas(9, 3.0)
+    scale = 1.8 / 1024  # 按比例画：1024 像素 = 1.8 个单位
+    bottom, label_y = 1.1, 0.95  # 所有图片底边对齐，所有标签在同一条线上
     x = 0.2
-    for s, label in sizes:
-        pixel_image(ax, x, 2.2 - s / 2 + 0.3, s, "dog")
-        ax.text(x + s / 2, 1.7 - s / 2 + 0.3 - 0.05, label, ha="center", va="top", fontsize=9)
-        x += s + 0.25
-    arrow(ax, (4.0, 2.3), (5.0, 2.3), "resize")
-    pixel_image(ax, 5.1, 1.7, 1.2, "dog")
-    ax.text(5.7, 1.6, "256 x 256 x 3", ha="center", va="top", fontsize=10, weight="bold")
-    arrow(ax, (6.4, 2.3), (7.1, 2.3))
-    box(ax, 7.2, 1.5, 1.6, 1.6, "network\nexpects\n256x256x3", color=GRAY, fontsize=10, alpha=0.35)
-    ax.text(4.5, 0.45, "Images come in many sizes; a given network accepts only one fixed input shape,\n"
-            "so every image is preprocessed (resized) to that shape first.", ha="center", fontsize=9.5)
+    for width, height in [(1024, 768), (640, 640), (320, 240)]:
+        w, h = width * scale, height * scale
+        dog_photo(ax, x, bottom, w, h)
+        ax.text(x + w / 2, label_y, f"{width} x {height}", ha="center", va="top", fontsize=9)
+        x += w + 0.3
+    side = 256 * scale
+    mid = bottom + side / 2  # 箭头和网络框都对准 256 x 256 图片的中线
+    arrow(ax, (x, mid), (x + 0.9, mid), "resize")
+    dog_photo(ax, x + 1.05, bottom, side, side)
+    ax.text(x + 1.05 + side / 2, label_y, "256 x 256 x 3", ha="center", va="top", fontsize=9,
+            weight="bold")
+    arrow(ax, (x + 1.2 + side, mid), (x + 1.9 + side, mid))
+    box(ax, x + 2.0 + side, mid - 0.6, 1.5, 1.2, "network\nexpects\n256 x 256 x 3", color=GRAY,
+        fontsize=10, alpha=0.35)
+    ax.text(4.5, 0.3, "Images come in many sizes and shapes (drawn to scale); a given network accepts only\n"
+            "one fixed input shape, so every image is preprocessed (resized) to that shape first.",
+            ha="center", va="center", fontsize=9.5)
     return fig
 
 
@@ -287,6 +306,58 @@ def feedback_loop() -> plt.Figure:
     return fig
 
 
+@figure(f"{NB03}/regression_vs_classification.png")
+def regression_vs_classification() -> plt.Figure:
+    """回归预测一个连续的数，分类预测一个类别（示意数据，固定种子）。"""
+    rng = np.random.default_rng(3)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9.5, 3.8))
+    x = rng.uniform(1, 9, 40)
+    y = 2.0 * x + 3 + rng.normal(0, 1.6, x.size)
+    left.scatter(x, y, s=18, color=BLUE, alpha=0.8, label="training examples")
+    xs = np.array([0.5, 9.5])
+    left.plot(xs, 2.0 * xs + 3, color=RED, linewidth=2, label="learned line")
+    x_new = 6.5
+    left.plot([x_new, x_new], [0, 2.0 * x_new + 3], "--", color=GREEN)
+    left.plot([0, x_new], [2.0 * x_new + 3] * 2, "--", color=GREEN)
+    left.scatter([x_new], [2.0 * x_new + 3], s=60, color=GREEN, zorder=3, label="prediction: a number")
+    left.set(xlim=(0, 10), ylim=(0, 24), xlabel="input feature x", ylabel="continuous target y",
+             title="Regression: predict a number")
+    left.legend(loc="upper left", fontsize=8.5)
+    for label, color, center in [("class A", BLUE, (3, 7)), ("class B", ORANGE, (7, 3))]:
+        pts = rng.normal(center, 1.0, size=(20, 2))
+        right.scatter(pts[:, 0], pts[:, 1], s=18, color=color, alpha=0.85, label=label)
+    right.plot([1, 9], [1, 9], color=RED, linewidth=2, label="class boundary")
+    right.set(xlim=(0, 10), ylim=(0, 10), xlabel="input feature x1", ylabel="input feature x2",
+              title="Classification: predict a class")
+    right.legend(loc="upper left", fontsize=8.5)
+    for ax in (left, right):
+        ax.grid(True, alpha=0.4)
+    fig.tight_layout()
+    return fig
+
+
+@figure(f"{NB03}/neuron_several_inputs.png")
+def neuron_several_inputs() -> plt.Figure:
+    from matplotlib.patches import Circle
+
+    fig, ax = canvas(8, 3.6)
+    inputs = [(3.0, "x1", "w1"), (2.1, "x2", "w2"), (0.6, "x13", "w13")]
+    for y, name, weight in inputs:
+        ax.add_patch(Circle((1.0, y), 0.35, facecolor="white", edgecolor=ORANGE, linewidth=2))
+        ax.text(1.0, y, name, ha="center", va="center", fontsize=11)
+        arrow(ax, (1.4, y), (3.45, 1.9 + (y - 1.9) * 0.25), weight, color=BLUE, offset=(-0.2, 0.05))
+    ax.text(1.0, 1.35, "...", ha="center", va="center", fontsize=16)
+    ax.text(1.0, 0.0, "13 input features", ha="center", fontsize=9.5)
+    ax.add_patch(Circle((4.3, 1.9), 0.85, facecolor="#DCE3F0", edgecolor=BLUE, linewidth=2))
+    ax.text(4.3, 1.9, "w1 x1 + w2 x2\n+ ... + w13 x13\n+ b", ha="center", va="center", fontsize=9.5)
+    ax.text(4.3, 0.75, "one neuron (bias b)", ha="center", fontsize=9.5)
+    arrow(ax, (5.2, 1.9), (6.5, 1.9))
+    ax.add_patch(Circle((7.0, 1.9), 0.42, facecolor="white", edgecolor=GREEN, linewidth=2))
+    ax.text(7.0, 1.9, "y'", ha="center", va="center", fontsize=14)
+    ax.text(7.0, 1.1, "predicted price", ha="center", fontsize=9.5)
+    return fig
+
+
 # ---------------------------------------------------------------------------
 # 04 使用 MLP 进行 MNIST 数字分类
 # ---------------------------------------------------------------------------
@@ -317,24 +388,35 @@ def dense_layers(ax: Axes, xs: list[float], slots: list[int], elided: list[bool]
 
 @figure(f"{NB04}/mlp_architecture.png")
 def mlp_architecture() -> plt.Figure:
-    fig, ax = canvas(10, 5.0)
-    xs = [1.6, 4.0, 6.4, 8.6]
-    dense_layers(ax, xs, [11, 9, 9, 10], [True, True, True, False],
-                 ["input\n784 pixels", "hidden Dense\n128 ReLU", "hidden Dense\n128 ReLU", "output Dense\n10 softmax"],
-                 [ORANGE, BLUE, BLUE, GREEN], top=4.3, bottom=1.2)
     from matplotlib.patches import Rectangle
 
-    for i in range(4):
-        for j in range(4):
-            shade = 0.15 + 0.8 * ((i * 3 + j * 5) % 7) / 7
-            ax.add_patch(Rectangle((0.1 + j * 0.22, 3.2 - i * 0.22), 0.22, 0.22,
-                                   facecolor=str(shade), edgecolor="none"))
-    ax.text(0.54, 2.45, "28 x 28\nimage", ha="center", va="top", fontsize=9)
-    ax.text(0.54, 3.95, "flatten", ha="center", fontsize=9)
-    for k, digit in enumerate(range(10)):
-        y = 4.3 - k * (3.1 / 9)
-        ax.text(8.9, y, f"P({digit})", va="center", fontsize=8)
-    ax.text(5.0, 0.2, "every neuron is connected to every neuron of the next layer (dense / fully connected)",
+    fig, ax = canvas(13.2, 5.2)
+    xs = [2.9, 5.1, 7.3, 9.3]
+    top, bottom = 4.3, 1.2
+    dense_layers(ax, xs, [11, 9, 9, 10], [True, True, True, False],
+                 ["input\n784 pixels", "hidden Dense\n128 ReLU", "hidden Dense\n128 ReLU", "output Dense\n10 softmax"],
+                 [ORANGE, BLUE, BLUE, GREEN], top=top, bottom=bottom)
+    seven = ["........", ".######.", ".....##.", "....##..", "...##...", "...##...",
+             "..##....", "........"]
+    cell, x0, y0 = 0.16, 0.2, 3.5  # an 8 x 8 sketch of a 28 x 28 digit
+    ax.add_patch(Rectangle((x0, y0 - 7 * cell), 8 * cell, 8 * cell, facecolor="black", edgecolor=GRAY))
+    for i, row in enumerate(seven):
+        for j, pixel in enumerate(row):
+            if pixel == "#":
+                ax.add_patch(Rectangle((x0 + j * cell, y0 - i * cell), cell, cell, facecolor="white"))
+    ax.text(x0 + 4 * cell, y0 - 7 * cell - 0.12, "28 x 28 image", ha="center", va="top", fontsize=9)
+    arrow(ax, (x0 + 8 * cell + 0.08, y0 - 3 * cell), (xs[0] - 0.22, y0 - 3 * cell), "flatten",
+          color=ORANGE, fontsize=9)
+    for digit in range(10):
+        ax.text(xs[3] + 0.2, top - digit * (top - bottom) / 9, f"P({digit})", va="center", fontsize=8)
+    ax.text(xs[3], top + 0.3, "y' (10 probabilities)", ha="center", fontsize=9.5, color=GREEN)
+    box(ax, 10.75, 3.25, 1.75, 0.8, "argmax\n-> predicted digit", color=GREEN, fontsize=9)
+    box(ax, 10.75, 1.25, 1.75, 0.8, "loss(y, y')\ncross-entropy", color=RED, fontsize=9)
+    arrow(ax, (9.95, 3.2), (10.7, 3.6), color=GREEN)
+    arrow(ax, (9.95, 2.3), (10.7, 1.75), color=RED)
+    ax.text(11.62, 0.35, "y: one-hot label", ha="center", fontsize=9, color=RED)
+    arrow(ax, (11.62, 0.62), (11.62, 1.2), color=RED)
+    ax.text(6.1, 0.2, "every neuron is connected to every neuron of the next layer (dense / fully connected)",
             ha="center", fontsize=9.5)
     return fig
 
@@ -398,19 +480,19 @@ def cnn_overview() -> plt.Figure:
 @figure(f"{NB05}/vgg16_blocks.png")
 def vgg16_blocks() -> plt.Figure:
     fig, ax = canvas(12, 4.4)
-    blocks = [("224x224x3", 2.6, 0.05, GRAY), ("224x224x64", 2.6, 0.25, BLUE), ("112x112x128", 1.9, 0.4, BLUE),
-              ("56x56x256", 1.35, 0.55, BLUE), ("28x28x512", 0.95, 0.7, BLUE), ("14x14x512", 0.65, 0.7, BLUE),
-              ("7x7x512", 0.45, 0.7, PURPLE)]
-    x = 0.2
+    # 每个块标的是它池化之后的输出，与 notebook 中打印的 block*_pool 形状一致
+    blocks = [("input\n224x224x3", 2.6, 0.05, GRAY), ("112x112x64", 2.1, 0.25, BLUE), ("56x56x128", 1.6, 0.4, BLUE),
+              ("28x28x256", 1.2, 0.55, BLUE), ("14x14x512", 0.85, 0.7, BLUE), ("7x7x512", 0.55, 0.7, PURPLE)]
+    x = 0.4
     for i, (label, h, d, color) in enumerate(blocks):
         slab(ax, x, 2.0 - h / 2, 0.2, h, d, color, label, fontsize=8)
-        if 1 <= i <= 5:
-            ax.text(x + 0.35, 2.0 + h / 2 + d * 0.6 + 0.1, f"block {i}", ha="center", fontsize=8.5, color=BLUE)
-        x += 0.2 + d + 0.6
+        if i >= 1:
+            ax.text(x + 0.35, 2.0 + h / 2 + d * 0.6 + 0.1, f"block{i}_pool", ha="center", fontsize=8.5, color=BLUE)
+        x += 0.2 + d + 0.85
     for j, (label, h) in enumerate([("FC-6\n4096", 2.2), ("FC-7\n4096", 2.2), ("FC-8\n1000\nsoftmax", 1.2)]):
         box(ax, x + j * 0.95, 2.0 - h / 2, 0.5, h, "", color=GREEN)
         ax.text(x + j * 0.95 + 0.25, 2.0 - h / 2 - 0.12, label, ha="center", va="top", fontsize=8)
-    ax.text(3.6, 4.15, "feature extractor: 13 conv layers in 5 blocks (each block ends with 2x2 max pooling)",
+    ax.text(3.6, 4.15, "feature extractor: 13 conv layers in 5 blocks (shapes after each block's 2x2 max pooling)",
             ha="center", fontsize=9.5, color=BLUE)
     ax.text(x + 1.2, 3.6, "classifier", ha="center", fontsize=9.5, color=GREEN)
     ax.text(6.0, -0.05, "spatial size shrinks (224 -> 7) while depth grows (3 -> 512)", ha="center", fontsize=9.5)
@@ -419,15 +501,16 @@ def vgg16_blocks() -> plt.Figure:
 
 @figure(f"{NB05}/filter_sliding.png")
 def filter_sliding() -> plt.Figure:
-    fig, ax = canvas(10, 4.2)
+    # 与 notebook 05-03-02 的例子同样大小：6x6 输入、3x3 滤波器、4x4 输出
+    fig, ax = canvas(10, 3.6)
     for k, (r, c) in enumerate([(0, 0), (0, 1)]):
-        x0 = 0.2 + k * 3.4
-        grid(ax, x0, 3.7, 7, 7, 0.4, highlight=(r, c, 3, 3), hcolor=[RED, ORANGE][k])
-        ax.text(x0 + 1.4, 0.65, f"input 7x7, filter 3x3 at ({r}, {c})", ha="center", fontsize=9)
-    arrow(ax, (3.1, 2.3), (3.5, 2.3))
-    arrow(ax, (6.5, 2.3), (7.4, 2.3), "dot product\n+ activation", offset=(0, 0.1))
-    grid(ax, 7.6, 3.3, 5, 5, 0.4, color=BLUE, highlight=(0, 0, 1, 2), hcolor=BLUE)
-    ax.text(8.6, 1.15, "activation map 5x5\n(one number per position)", ha="center", va="top", fontsize=9)
+        x0 = 0.2 + k * 3.2
+        grid(ax, x0, 3.3, 6, 6, 0.45, highlight=(r, c, 3, 3), hcolor=[RED, ORANGE][k])
+        ax.text(x0 + 1.35, 0.4, f"input 6x6, filter 3x3 at ({r}, {c})", ha="center", va="top", fontsize=9)
+    arrow(ax, (2.95, 1.95), (3.35, 1.95))
+    arrow(ax, (6.15, 1.95), (7.15, 1.95), "dot product\n+ activation", offset=(0, 0.1))
+    grid(ax, 7.4, 2.85, 4, 4, 0.45, color=BLUE, highlight=(0, 0, 1, 2), hcolor=BLUE)
+    ax.text(8.3, 0.9, "activation map 4x4\n(one number per position)", ha="center", va="top", fontsize=9)
     return fig
 
 
@@ -497,6 +580,61 @@ def flatten_dense() -> plt.Figure:
             ax.plot([3.6, 6.15], [ya, yb], color=GRAY, linewidth=0.4, alpha=0.6)
     ax.text(8.2, 1.8, "every one of the 25,088\nvalues connects to every\none of the 4096 neurons:\n"
             "25,088 x 4096 weights\n(over 100 million)", ha="center", va="center", fontsize=9)
+    return fig
+
+
+def car_or_elephant(ax: Axes, x: float, y: float, size: float, kind: str) -> None:
+    """一张示意"照片"：汽车或大象，只用几何形状，(x, y) 是左下角。"""
+    from matplotlib.patches import Circle, Ellipse, Rectangle
+
+    ax.add_patch(Rectangle((x, y), size, size, facecolor="#F3EFE6", edgecolor=GRAY))
+    u = size / 10
+    if kind == "car":
+        ax.add_patch(Rectangle((x + 1 * u, y + 3 * u), 8 * u, 2.2 * u, color=RED))
+        ax.add_patch(Rectangle((x + 3 * u, y + 5.2 * u), 4 * u, 1.8 * u, color=RED))
+        ax.add_patch(Rectangle((x + 3.6 * u, y + 5.6 * u), 2.8 * u, 1.1 * u, color="#CFE3F3"))
+        for cx in (x + 3 * u, x + 7 * u):
+            ax.add_patch(Circle((cx, y + 3 * u), 1.1 * u, color="black"))
+    else:
+        ax.add_patch(Ellipse((x + 4.5 * u, y + 5 * u), 6 * u, 3.6 * u, color="#7F7F86"))
+        for lx in (x + 2.4 * u, x + 3.6 * u, x + 5.2 * u, x + 6.2 * u):
+            ax.add_patch(Rectangle((lx, y + 1.5 * u), 0.9 * u, 2.5 * u, color="#6A6A70"))
+        ax.add_patch(Circle((x + 7.6 * u, y + 6 * u), 1.5 * u, color="#7F7F86"))
+        ax.add_patch(Ellipse((x + 7.1 * u, y + 6.2 * u), 1.4 * u, 2.2 * u, color="#9A9AA2"))
+        ax.plot([x + 8.8 * u, x + 9.1 * u, x + 8.9 * u], [y + 5.6 * u, y + 3.6 * u, y + 2.4 * u],
+                color="#6A6A70", linewidth=4, solid_capstyle="round")
+
+
+@figure(f"{NB05}/classifier_intuition.png")
+def classifier_intuition() -> plt.Figure:
+    """同一组权重，不同的输入：激活的神经元不同，输出的类别也不同。"""
+    fig, ax = canvas(11, 4.4)
+    car_or_elephant(ax, 0.2, 2.45, 1.5, "car")
+    car_or_elephant(ax, 0.2, 0.35, 1.5, "elephant")
+    columns = [(3.0, np.linspace(0.6, 3.6, 6)), (5.0, np.linspace(0.6, 3.6, 6)), (7.2, np.array([3.1, 2.1, 1.1]))]
+    for (xa, ya), (xb, yb) in zip(columns, columns[1:]):
+        for y1 in ya:
+            for y2 in yb:
+                ax.plot([xa, xb], [y1, y2], color=GRAY, linewidth=0.5, alpha=0.5)
+    paths = {"car": ([5, 3], 0, ORANGE), "elephant": ([0, 2], 1, BLUE)}  # 每条路径经过的神经元
+    for (hidden, out, color) in paths.values():
+        (x1, y1), (x2, y2), (x3, y3) = columns
+        points = [(x1, y1[hidden[0]]), (x2, y2[hidden[1]]), (x3, y3[out])]
+        for a, b in zip(points, points[1:]):
+            ax.plot([a[0], b[0]], [a[1], b[1]], color=color, linewidth=2.6)
+        for px, py in points:
+            ax.add_patch(plt.Circle((px, py), 0.14, color=color, zorder=3))
+    for xc, ys in columns:
+        for yc in ys:
+            ax.add_patch(plt.Circle((xc, yc), 0.12, facecolor="white", edgecolor="black", zorder=2))
+    arrow(ax, (1.8, 3.2), (2.75, 3.2), color=ORANGE)
+    arrow(ax, (1.8, 1.1), (2.75, 1.1), color=BLUE)
+    for label, yc in zip(["car 0.93", "elephant 0.91", "other"], columns[2][1]):
+        ax.text(7.45, yc, label, va="center", fontsize=10,
+                color={"car 0.93": ORANGE, "elephant 0.91": BLUE}.get(label, "black"))
+    ax.text(5.0, 4.1, "the same weights for every image", ha="center", fontsize=10)
+    ax.text(9.3, 2.1, "different inputs\nactivate different\nneurons and end\nin different classes",
+            va="center", fontsize=9)
     return fig
 
 
