@@ -33,7 +33,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 IDS = [p.name[:2] for p in NOTEBOOKS]
 RUN_ALL = [p for p in NOTEBOOKS if p.name.startswith("01_")]
 
-INSTALL = "sudo apt install chromium chromium-driver fonts-noto-cjk"
+INSTALL = "chromium 与 chromium-driver（Debian / Ubuntu：sudo apt install chromium chromium-driver fonts-noto-cjk）"
 WIDTH, HEIGHT = 1280, 720  # 常见投影仪的分辨率
 MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)\s]+|<img\b", re.IGNORECASE)
 IMAGE_MIMES = ("image/png", "image/jpeg", "image/svg+xml", "image/gif")
@@ -89,7 +89,7 @@ def summary(request) -> Summary:
 
 
 def missing_browser(summary: Summary, reason: str):
-    message = f"{reason}。请安装：{INSTALL}"
+    message = f"{reason}，请安装 {INSTALL}"
     if os.environ.get("CI") == "true":
         pytest.fail(f"CI 上必须运行浏览器测试：{message}")
     summary.skipped = f"跳过（{message}）"
