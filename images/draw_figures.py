@@ -149,8 +149,8 @@ def fixed_input_shape() -> plt.Figure:
     arrow(ax, (x + 1.2 + side, mid), (x + 1.9 + side, mid))
     box(ax, x + 2.0 + side, mid - 0.6, 1.5, 1.2, "network\nexpects\n256 x 256 x 3", color=GRAY,
         fontsize=10, alpha=0.35)
-    ax.text(4.5, 0.3, "Images come in many sizes and shapes (drawn to scale); a given network accepts only\n"
-            "one fixed input shape, so every image is preprocessed (resized) to that shape first.",
+    ax.text(4.5, 0.3, "Images come in many sizes and shapes (width x height, drawn to scale); a given network\n"
+            "accepts only one fixed input shape, so every image is preprocessed (resized) to that shape first.",
             ha="center", va="center", fontsize=9.5)
     return fig
 
