@@ -86,3 +86,34 @@ def test_exercises_are_on_their_own_slide_with_hidden_solutions(path):
     # 答案仍然折叠着：放映时不会剧透
     rest = "\n".join(text_of(c["source"]) for c in cells[starts[0] :] if c["cell_type"] == "markdown")
     assert rest.count("<details>") >= 3
+
+
+def set_slides_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("set_slides", ROOT / "tools" / "set_slides.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def without_metadata(nb: dict) -> list:
+    return [{k: v for k, v in c.items() if k != "metadata"} for c in nb["cells"]]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_set_slides_only_touches_metadata_and_is_idempotent(path, tmp_path):
+    tool = set_slides_module()
+    copy = tmp_path / path.name
+    copy.write_bytes(path.read_bytes())
+    assert tool.main([str(copy)]) == 0
+    once = copy.read_text(encoding="utf-8")
+    assert without_metadata(json.loads(once)) == without_metadata(load(path)), "脚本只应改元数据"
+    assert tool.main([str(copy), "--check"]) == 0, "第二次运行不应再有变化"
+    tool.main([str(copy), "--split-headings"])
+    split = json.loads(copy.read_text(encoding="utf-8"))
+    assert tool.main([str(copy), "--split-headings", "--check"]) == 0
+    # 拆开单元不会丢掉或改动任何文字
+    joined = "\n".join(text_of(c["source"]) for c in split["cells"])
+    assert re.sub(r"\s", "", joined) == re.sub(r"\s", "", "\n".join(text_of(c["source"]) for c in load(path)["cells"]))
+    assert len({c["id"] for c in split["cells"]}) == len(split["cells"]), "单元 id 必须各不相同"
