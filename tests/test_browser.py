@@ -227,6 +227,7 @@ def browser(tools, folder):
         yield driver
     finally:
         driver.quit()
+        shutil.rmtree(folder / "chromium-profile", ignore_errors=True)  # 截图和日志留下，浏览器的配置目录删掉
 
 
 @pytest.fixture
