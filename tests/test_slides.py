@@ -88,6 +88,16 @@ def test_exercises_are_on_their_own_slide_with_hidden_solutions(path):
     assert rest.count("<details>") >= 3
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_code_lines_fit_on_a_slide(path):
+    """幻灯片在 1280 像素宽的投影上放映：代码行不超过 88 个字符，才不会出现横向滚动条。"""
+    for cell in load(path)["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        for line in text_of(cell["source"]).splitlines():
+            assert len(line) <= 88, f"代码行有 {len(line)} 个字符（最多 88），请折行：{line[:60]!r}"
+
+
 def set_slides_module():
     import importlib.util
 
