@@ -6,7 +6,8 @@
   nbval  在几种“机器变体”下用 nbval 重新执行每个 notebook，并与保存的输出比对，必须全部通过：
          one-core（taskset -c N，只用一个核）、onednn-off（TF_ENABLE_ONEDNN_OPTS=0）、
          isa-avx（ONEDNN_MAX_CPU_ISA=AVX，限制指令集）。
-  sweep  用其他随机种子（helpers.setup(种子)）在 default 与 one-core 两种变体下执行每个 notebook，
+  sweep  用其他随机种子（helpers.setup(种子)，中途的 helpers.set_seed(42) 也换成同一个种子）
+         在 default 与 one-core 两种变体下执行每个 notebook，
          不比对输出；每一行 helpers.checkpoint 都必须是 True，且不能出错。
          按检查点列出实测值的最小值 / 中位数 / 最大值和阈值。
 
@@ -38,6 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
 SETUP_CALL = re.compile(r"helpers\.setup\(\s*(seed=)?42\s*\)")
+RESEED_CALL = re.compile(r"helpers\.set_seed\(\s*(seed=)?42\s*\)")
 
 # 变体名 -> (是否只用一个核, 额外的环境变量)
 VARIANTS: dict[str, tuple[bool, dict[str, str]]] = {
@@ -172,6 +174,9 @@ def execute_with_seed(notebook: Path, seed: int, out: Path) -> int:
         print(f"{notebook.name}: 第一个代码单元里没有 helpers.setup(42)", file=sys.stderr)
         return 2
     first.source = SETUP_CALL.sub(f"helpers.setup({seed})", first.source)
+    for cell in nb.cells:  # 中途重新设种子（让单元可以重跑）的地方也换成同一个种子
+        if cell.cell_type == "code":
+            cell.source = RESEED_CALL.sub(f"helpers.set_seed({seed})", cell.source)
     client = NotebookClient(nb, timeout=1200, kernel_name="python3",
                             resources={"metadata": {"path": str(notebook.parent)}})
     try:
