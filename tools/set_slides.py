@@ -9,7 +9,7 @@
 - 第一个单元（标题、学习目标、目录）是一张幻灯片 (slide)；
 - 以 `##` 开头的 Markdown 单元（编号小节、小结、练习）开始一张新的幻灯片；
 - 以 `###` 开头的单元开始一张子幻灯片 (subslide)，放映时按向下键/空格进入；
-- “练习”一节中，以“**练习”开头的 Markdown 单元各开始一张子幻灯片；
+- “练习”一节中，以“**练习 N”或“**检查练习 NN-N”开头的 Markdown 单元各开始一张子幻灯片；
 - 其余单元接在当前幻灯片后面（"-"）；当前页估计已经放不下时（1280×720 的投影），
   从下一段说明文字（连同紧跟它的代码单元）或下一个独立的代码单元开始一张子幻灯片；
 - 不用逐条出现 (fragment)：现场运行代码时，一页上的内容应当一次都能看到。
@@ -54,6 +54,7 @@ DEFAULT_IMAGE = 320
 HEADING_RE = re.compile(r"^(#{1,6})\s+\S")
 FENCE_RE = re.compile(r"^\s*(```|~~~)")
 MD_IMAGE_RE = re.compile(r"!\[[^\]]*\]\((?P<src>[^)\s]+)")
+EXERCISE_RE = re.compile(r"\*\*[^*\n]*练习")  # “**练习 1……**”“**检查练习 02-1……**”
 
 
 def text_of(value) -> str:
@@ -177,8 +178,15 @@ def slide_types(cells: list[dict], notebook_dir: Path) -> list[str]:
         text = text_of(cell["source"]).strip()
         if level in (1, 2):
             exercises = "练习" in text.splitlines()[0]
-        elif exercises and not kind and cell["cell_type"] == "markdown" and text.startswith("**练习"):
-            kind = "subslide"  # 练习一节中，单独成单元的每道练习各占一页
+        elif exercises and not kind and cell["cell_type"] == "markdown" and EXERCISE_RE.match(text):
+            # 练习一节中，单独成单元的每道练习各占一页；紧跟在一段只有标题和简短说明的单元后面的除外
+            prev = cells[i - 1]
+            after_intro = (
+                heading_level(prev) in (2, 3)
+                and not EXERCISE_RE.search(text_of(prev["source"]))
+                and used < PAGE_HEIGHT // 3
+            )
+            kind = None if after_intro else "subslide"
         height = cell_height(cell, notebook_dir)
         # 一段说明文字和紧跟它的代码单元放在同一页上
         starts_group = cell["cell_type"] == "markdown" or (i > 0 and cells[i - 1]["cell_type"] == "code")
