@@ -415,8 +415,8 @@ def plot_confusion_matrix(
 _COMPARE = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
 
 
-def checkpoint(label: str, value: float, op: str, threshold: float) -> bool:
-    """打印一行 ``label op threshold: True/False`` 并返回这个布尔值。
+def checkpoint(label: str, value: float, op: str, threshold: float) -> None:
+    """打印一行 ``label op threshold: True/False``。
 
     训练出来的数字（损失、准确率……）在另一台电脑上会在最后几位不同，
     所以 notebook 不直接比对它们，而是检查它们是否落在留有余量的范围里，例如::
@@ -436,4 +436,3 @@ def checkpoint(label: str, value: float, op: str, threshold: float) -> bool:
         record = {"label": label, "value": value, "op": op, "threshold": threshold, "ok": ok}
         with open(log, "a", encoding="utf-8") as f:
             f.write(json.dumps(record, ensure_ascii=False) + "\n")
-    return ok

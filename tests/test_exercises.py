@@ -1,0 +1,186 @@
+"""练习检查模块 notebooks/exercises.py：正确答案通过，典型错误得到对应的提示，类型不对时给出说明。"""
+
+import json
+import re
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import exercises
+import helpers
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+CHECK_CALL = re.compile(r"exercises\.check\(\s*\"(?P<id>\d\d-\d+)\"\s*,\s*(?P<var>\w+)\s*\)")
+DETAILS_CODE = re.compile(r"<details>.*?```python\n(?P<code>.*?)```.*?</details>", re.DOTALL)
+
+
+def verdict(exercise_id, answer):
+    return exercises.evaluate(exercise_id, answer)
+
+
+def assert_hint(exercise_id, answer, *words):
+    result = verdict(exercise_id, answer)
+    assert not result.ok, f"错误答案被判为正确：{exercise_id} {answer!r}"
+    assert result.message.startswith("✗ ")
+    for word in words:
+        assert word in result.message, f"{exercise_id}：提示里应有 {word!r}，实际是 {result.message!r}"
+
+
+def softmax(x):
+    e = np.exp(np.asarray(x, dtype="float64"))
+    return e / e.sum()
+
+
+BOSTON = helpers.load_boston_housing()[0]
+
+
+def least_squares(column, rows=slice(None)):
+    x, y = BOSTON[0][rows, column], BOSTON[1][rows]
+    (w, b), *_ = np.linalg.lstsq(np.column_stack([x, np.ones_like(x)]), y, rcond=None)
+    return w, b
+
+
+def boston_mse(errors_fn):
+    x, y = BOSTON[0][:, 5], BOSTON[1]
+    return errors_fn(y - (9 * x - 34))
+
+
+def max_pool(x):
+    h, w = x.shape
+    return x.reshape(h // 2, 2, w // 2, 2).max(axis=(1, 3))
+
+
+# 每道题：一个正确答案，以及至少两个典型错误答案和提示中应出现的词
+CASES = {
+    "01-1": (softmax([4.0, 3.9, 0.1]),
+             [([4.0, 3.9, 0.1], "原始分数"), (np.array([4.0, 3.9, 0.1]) / 8.0, "指数"),
+              (softmax([4.0, 3.9, 0.1])[:2], "3 个概率"), (0.52, "长度为 3")]),
+    "01-2": (128 * 128 * 3, [(128 * 128, "三个通道"), (256 * 256 * 3, "256×256"), (128 * 128 * 4, "高 × 宽 × 通道数")]),
+    "02-1": (0.38, [(0.38 / 3, "MSE"), (1.0, "平方"), (0.64 + 0.09 + 0.25, "(0, 0, 1)")]),
+    "02-2": (lambda w, lr: w - lr * 2 * (w - 2),
+             [(lambda w, lr: w + lr * 2 * (w - 2), "方向反了"), (lambda w, lr: w - 2 * (w - 2), "学习率"),
+              (lambda w, lr: w - lr * (w - 2), "系数 2"), (lambda w, lr: lr * 2 * (w - 2), "移动的距离")]),
+    "03-1": (least_squares(12),
+             [(least_squares(12)[::-1], "顺序反了"), (least_squares(5), "第 12 列"),
+              (least_squares(12, slice(0, 283)), "404"), ((1.0, 2.0), "lstsq")]),
+    "03-2": (boston_mse(lambda e: np.mean(e**2)),
+             [(boston_mse(lambda e: np.sqrt(np.mean(e**2))), "RMSE"), (boston_mse(lambda e: np.sum(e**2)), "样本数"),
+              (boston_mse(lambda e: np.mean(np.abs(e))), "MAE")]),
+    "04-1": (784 * 256 + 256 + 256 * 64 + 64 + 64 * 10 + 10,
+             [(784 * 256 + 256 * 64 + 64 * 10, "偏置"), (784 * 256 + 256 + 256 * 64 + 64, "输出层"),
+              (784 * 256 + 256 + 256 * 64 + 64 + 64 * 10 + 11, "输入个数 × 神经元个数")]),
+    "04-2": (lambda im: im.reshape(len(im), 784).astype("float32") / 255,
+             [(lambda im: im.reshape(len(im), 784), "255"), (lambda im: im.astype("float32") / 255, "压平"),
+              (lambda im: im.reshape(-1) / 255, "(5, 784)"), (lambda im: None, "return")]),
+    "05-1": (((62, 62, 8), 224),
+             [(((64, 64, 8), 224), "不填充"), (((62, 62, 8), 216), "偏置"), (((62, 62, 8), 80), "输入的深度"),
+              (((62, 62, 3), 224), "滤波器的个数")]),
+    "05-2": (max_pool,
+             [(lambda x: x.reshape(x.shape[0] // 2, 2, x.shape[1] // 2, 2).mean(axis=(1, 3)), "平均池化"),
+              (lambda x: np.max([x[:-1, :-1], x[1:, :-1], x[:-1, 1:], x[1:, 1:]], axis=0), "步长是 2"),
+              (lambda x: x.reshape(x.shape[0] // 2, 2, x.shape[1] // 2, 2).min(axis=(1, 3)), "最小值")]),
+}
+
+
+def test_every_checker_has_cases():
+    assert set(CASES) == set(exercises.CHECKERS)
+
+
+@pytest.mark.parametrize("exercise_id", sorted(CASES))
+def test_right_answer_passes(exercise_id, capsys):
+    assert exercises.check(exercise_id, CASES[exercise_id][0]) is True
+    line = capsys.readouterr().out
+    assert line.startswith("✓ ") and line.count("\n") == 1
+
+
+@pytest.mark.parametrize("exercise_id", sorted(CASES))
+def test_typical_wrong_answers_get_their_hint(exercise_id):
+    wrong = CASES[exercise_id][1]
+    assert len(wrong) >= 2
+    for answer, word in wrong:
+        assert_hint(exercise_id, answer, word)
+
+
+@pytest.mark.parametrize("exercise_id", sorted(CASES))
+@pytest.mark.parametrize("bad", [None, "42", keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]),
+                                 {"a": 1}, float("nan")], ids=["None", "str", "model", "dict", "nan"])
+def test_bad_types_give_a_clear_message_not_a_traceback(exercise_id, bad, capsys):
+    assert exercises.check(exercise_id, bad) is False
+    line = capsys.readouterr().out.strip()
+    assert line.startswith("✗ ") and "\n" not in line
+    assert "Traceback" not in line and "检查你的答案时出错了" not in line, line
+
+
+def test_tensors_are_accepted():
+    assert verdict("01-1", tf.nn.softmax(tf.constant([4.0, 3.9, 0.1]))).ok
+
+
+def test_unanswered_and_unknown():
+    assert verdict("04-1", ...).message == exercises.NOT_ANSWERED
+    assert "没有编号" in verdict("04-9", 1).message
+
+
+def test_a_crashing_answer_is_reported_in_one_line():
+    result = verdict("05-2", lambda x: 1 / 0)
+    assert not result.ok and "ZeroDivisionError" in result.message
+
+
+# ---------------------------------------------------------------------------
+# notebook 中的练习：编号与检查函数一一对应，折叠的参考答案能通过，保存的输出是“尚未作答”
+# ---------------------------------------------------------------------------
+
+
+def cells(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return [(c["cell_type"], "".join(c["source"]), c) for c in nb["cells"]]
+
+
+def checked_exercises(path):
+    """[(编号, 变量名, 代码单元, 之后第一个带 <details> 的 markdown 中的参考代码)]"""
+    found = []
+    all_cells = cells(path)
+    for i, (kind, src, cell) in enumerate(all_cells):
+        if kind != "code":
+            continue
+        for m in CHECK_CALL.finditer(src):
+            solution = next((d["code"] for k, s, _ in all_cells[i + 1:] if k == "markdown"
+                             for d in [DETAILS_CODE.search(s)] if d), None)
+            found.append((m["id"], m["var"], cell, solution))
+    return found
+
+
+def test_notebook_exercises_and_checkers_match():
+    in_notebooks = [ex_id for p in NOTEBOOKS for ex_id, *_ in checked_exercises(p)]
+    assert len(in_notebooks) == len(set(in_notebooks)), "同一个练习编号出现了两次"
+    assert set(in_notebooks) == set(exercises.CHECKERS), (
+        f"没有检查函数的练习：{set(in_notebooks) - set(exercises.CHECKERS)}；"
+        f"没有出现在 notebook 中的检查函数：{set(exercises.CHECKERS) - set(in_notebooks)}"
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_each_notebook_has_two_checked_exercises_one_of_them_coding(path):
+    found = checked_exercises(path)
+    ids = [ex_id for ex_id, *_ in found]
+    assert all(ex_id.startswith(path.name[:2]) for ex_id in ids), ids
+    assert len(ids) >= 2, f"{path.name}：至少两道自动检查的练习"
+    assert set(ids) & exercises.CODING, f"{path.name}：至少一道自动检查的编程练习"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_stored_exercise_cells_are_unanswered_and_solutions_pass(path):
+    for ex_id, var, cell, solution in checked_exercises(path):
+        src = "".join(cell["source"])
+        assert re.search(rf"^{var} = \.\.\.", src, re.MULTILINE), f"{ex_id}：保存的练习单元应是未作答的 `{var} = ...`"
+        outputs = "".join("".join(o.get("text", "")) for o in cell.get("outputs", []))
+        assert outputs.strip() == exercises.NOT_ANSWERED, f"{ex_id}：保存的输出应是“尚未作答”，实际是 {outputs!r}"
+        assert solution, f"{ex_id}：后面没有折叠的参考答案（<details> 中的 ```python 代码块）"
+        namespace = {"np": np, "tf": tf, "keras": keras, "helpers": helpers}
+        exec(solution, namespace)  # noqa: S102 — 参考答案来自仓库自己的 notebook
+        assert var in namespace, f"{ex_id}：参考答案没有定义 {var}"
+        result = verdict(ex_id, namespace[var])
+        assert result.ok, f"{ex_id}：参考答案没有通过：{result.message}"
