@@ -417,8 +417,10 @@ def evaluate(exercise_id: str, answer: Any) -> Result:
         return Result(False, f"✗ 检查你的答案时出错了（{type(err).__name__}: {err}）。先单独运行一下你的代码试试。")
 
 
-def check(exercise_id: str, answer: Any) -> bool:
-    """检查一道练习的答案：打印一行结果（✓ / ✗ + 提示），答对时返回 True。"""
-    result = evaluate(exercise_id, answer)
-    print(result.message)
-    return result.ok
+def check(exercise_id: str, answer: Any) -> None:
+    """检查一道练习的答案：打印一行结果（✓ / ✗ + 提示）。
+
+    不返回值：放在单元最后一行时，notebook 不会在提示下面再显示一个 True / False。
+    想在代码里用结果，请调用 ``evaluate``。
+    """
+    print(evaluate(exercise_id, answer).message)

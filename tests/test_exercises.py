@@ -92,7 +92,7 @@ def test_every_checker_has_cases():
 
 @pytest.mark.parametrize("exercise_id", sorted(CASES))
 def test_right_answer_passes(exercise_id, capsys):
-    assert exercises.check(exercise_id, CASES[exercise_id][0]) is True
+    assert exercises.check(exercise_id, CASES[exercise_id][0]) is None  # notebook 里不多显示 Out: True
     line = capsys.readouterr().out
     assert line.startswith("✓ ") and line.count("\n") == 1
 
@@ -109,7 +109,8 @@ def test_typical_wrong_answers_get_their_hint(exercise_id):
 @pytest.mark.parametrize("bad", [None, "42", keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]),
                                  {"a": 1}, float("nan")], ids=["None", "str", "model", "dict", "nan"])
 def test_bad_types_give_a_clear_message_not_a_traceback(exercise_id, bad, capsys):
-    assert exercises.check(exercise_id, bad) is False
+    exercises.check(exercise_id, bad)
+    assert not verdict(exercise_id, bad).ok
     line = capsys.readouterr().out.strip()
     assert line.startswith("✗ ") and "\n" not in line
     assert "Traceback" not in line and "检查你的答案时出错了" not in line, line
@@ -176,6 +177,8 @@ def test_stored_exercise_cells_are_unanswered_and_solutions_pass(path):
     for ex_id, var, cell, solution in checked_exercises(path):
         src = "".join(cell["source"])
         assert re.search(rf"^{var} = \.\.\.", src, re.MULTILINE), f"{ex_id}：保存的练习单元应是未作答的 `{var} = ...`"
+        kinds = {o["output_type"] for o in cell.get("outputs", [])}
+        assert kinds == {"stream"}, f"{ex_id}：只应打印一行，不应有 Out[n]"
         outputs = "".join("".join(o.get("text", "")) for o in cell.get("outputs", []))
         assert outputs.strip() == exercises.NOT_ANSWERED, f"{ex_id}：保存的输出应是“尚未作答”，实际是 {outputs!r}"
         assert solution, f"{ex_id}：后面没有折叠的参考答案（<details> 中的 ```python 代码块）"
