@@ -2,7 +2,7 @@
 #   make lab      安装依赖并在 JupyterLab 中打开课程
 #   make slides   安装依赖并把第一课作为幻灯片放映（另一课：make slides NOTEBOOK=notebooks/03_....ipynb）
 #   make test     安装依赖并运行全部测试（ruff + 单元测试 + 结构检查 + nbval）
-#   make check-machines  在模拟的其他机器上检查输出与检查点（约一小时）
+#   make check-machines  在模拟的其他机器上检查输出与检查点（2 核上约 26 分钟）
 #   make execute  重新执行全部 notebook，刷新其中保存的输出
 #                 （只刷新一个：make execute NOTEBOOKS=notebooks/04_mnist_digit_classification_using_mlp.ipynb）
 #   make data     从原始文件重新生成 data/*.npz（需要 ../shared/datasets）
@@ -74,7 +74,7 @@ test: install
 		echo "没有 taskset（不是 Linux）：跳过单核的第二遍 nbval"; \
 	fi
 
-# 模拟别的机器（单核、关闭 oneDNN、限制指令集）比对保存的输出，并用其他种子检查全部检查点（约一小时）
+# 模拟别的机器（单核、关闭 oneDNN、限制指令集）比对保存的输出，并用其他种子检查全部检查点（2 核上约 26 分钟）
 check-machines: install
 	$(BIN)/python tests/check_machines.py
 

@@ -13,7 +13,7 @@
 
 用法（在仓库根目录）::
 
-    make check-machines                                        # 两部分都跑（约一小时，2 核）
+    make check-machines                                        # 两部分都跑（2 核上约 26 分钟）
     .venv/bin/python tests/check_machines.py nbval --notebooks 04 05
     .venv/bin/python tests/check_machines.py sweep --notebooks 04 --seeds 1 2 3 4 5
 
