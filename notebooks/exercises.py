@@ -227,7 +227,7 @@ def check_03_1(answer: Any) -> str:
         raise Hint("两个数的顺序反了：先写斜率 w，再写截距 b。")
     if _close(pair, _least_squares(x_train[:, RM_COLUMN], y_train)):
         raise Hint("这是 RM（第 5 列）的直线：LSTAT 是第 12 列（从 0 开始数）。")
-    n_fit = math.ceil(len(x_train) * 0.7)
+    n_fit = math.floor(len(x_train) * 0.7)  # 03-04 节 validation_split=0.3 用来训练的行数
     if _close(pair, _least_squares(x_train[:n_fit, LSTAT_COLUMN], y_train[:n_fit])):
         raise Hint(f"你只用了前 {n_fit} 行：这道题用全部 {len(x_train)} 行训练数据。")
     x = x_train[:, LSTAT_COLUMN]

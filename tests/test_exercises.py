@@ -66,7 +66,7 @@ CASES = {
               (lambda w, lr: w - lr * (w - 2), "系数 2"), (lambda w, lr: lr * 2 * (w - 2), "移动的距离")]),
     "03-1": (least_squares(12),
              [(least_squares(12)[::-1], "顺序反了"), (least_squares(5), "第 12 列"),
-              (least_squares(12, slice(0, 283)), "404"), ((1.0, 2.0), "lstsq")]),
+              (least_squares(12, slice(0, 282)), "404"), ((1.0, 2.0), "lstsq")]),
     "03-2": (boston_mse(lambda e: np.mean(e**2)),
              [(boston_mse(lambda e: np.sqrt(np.mean(e**2))), "RMSE"), (boston_mse(lambda e: np.sum(e**2)), "样本数"),
               (boston_mse(lambda e: np.mean(np.abs(e))), "MAE")]),
