@@ -21,7 +21,7 @@ import numpy as np
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch  # noqa: E402
+from matplotlib.patches import Circle, Ellipse, FancyArrowPatch, FancyBboxPatch, Polygon, Rectangle  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 BLUE, ORANGE, GREEN, GRAY, RED, PURPLE = "#4C72B0", "#DD8452", "#55A868", "#8C8C8C", "#C44E52", "#8172B3"
@@ -59,6 +59,13 @@ def box(ax: Axes, x: float, y: float, w: float, h: float, text: str = "", color:
         ax.text(x + w / 2, y + h / 2, text, ha="center", va="center", fontsize=fontsize, color=textcolor)
 
 
+def node(ax: Axes, x: float, y: float, r: float, text: str, color: str, facecolor: str = "white",
+         fontsize: float = 14) -> None:
+    """以 (x, y) 为圆心画一个神经元（圆圈），并在中间写字。"""
+    ax.add_patch(Circle((x, y), r, facecolor=facecolor, edgecolor=color, linewidth=2))
+    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize)
+
+
 def arrow(ax: Axes, start: tuple[float, float], end: tuple[float, float], text: str = "",
           color: str = "black", rad: float = 0.0, fontsize: int = 10, offset: tuple[float, float] = (0, 0.15)
           ) -> None:
@@ -72,8 +79,6 @@ def arrow(ax: Axes, start: tuple[float, float], end: tuple[float, float], text: 
 
 def pixel_image(ax: Axes, x: float, y: float, size: float, kind: str) -> None:
     """画一个小小的示意"照片"（猫、狗或其他），只用几何形状。"""
-    from matplotlib.patches import Circle, Polygon, Rectangle
-
     ax.add_patch(Rectangle((x, y), size, size, facecolor="#F3EFE6", edgecolor=GRAY))
     cx, cy, r = x + size / 2, y + size * 0.45, size * 0.28
     if kind == "cat":
@@ -119,8 +124,6 @@ def black_box() -> plt.Figure:
 
 def dog_photo(ax: Axes, x: float, y: float, w: float, h: float) -> None:
     """一张 w x h 的示意"照片"：背景填满整个长方形，狗脸在中间（按短边缩放）。"""
-    from matplotlib.patches import Rectangle
-
     ax.add_patch(Rectangle((x, y), w, h, facecolor="#F3EFE6", edgecolor=GRAY))
     side = min(w, h)
     first = len(ax.patches)
@@ -157,8 +160,6 @@ def fixed_input_shape() -> plt.Figure:
 
 @figure(f"{NB01}/weights_as_knobs.png")
 def weights_as_knobs() -> plt.Figure:
-    from matplotlib.patches import Circle
-
     fig, ax = canvas(8, 3.2)
     box(ax, 1.6, 0.5, 4.8, 2.3, "", color=GRAY, alpha=0.3)
     ax.text(4.0, 2.55, "neural network", ha="center", fontsize=11)
@@ -270,19 +271,14 @@ NB03 = "03_modeling_linear_regression"
 
 @figure(f"{NB03}/one_neuron.png")
 def one_neuron() -> plt.Figure:
-    from matplotlib.patches import Circle
-
     fig, ax = canvas(8, 3.0)
-    ax.add_patch(Circle((1.2, 1.5), 0.45, facecolor="white", edgecolor=ORANGE, linewidth=2))
-    ax.text(1.2, 1.5, "x", ha="center", va="center", fontsize=14)
+    node(ax, 1.2, 1.5, 0.45, "x", ORANGE)
     ax.text(1.2, 0.7, "input: rooms", ha="center", fontsize=9.5)
     arrow(ax, (1.7, 1.5), (3.4, 1.5), "weight w", color=BLUE, offset=(0, 0.12))
-    ax.add_patch(Circle((4.0, 1.5), 0.6, facecolor="#DCE3F0", edgecolor=BLUE, linewidth=2))
-    ax.text(4.0, 1.5, "w x + b", ha="center", va="center", fontsize=11)
+    node(ax, 4.0, 1.5, 0.6, "w x + b", BLUE, facecolor="#DCE3F0", fontsize=11)
     ax.text(4.0, 0.55, "one neuron (bias b)", ha="center", fontsize=9.5)
     arrow(ax, (4.65, 1.5), (6.3, 1.5))
-    ax.add_patch(Circle((6.8, 1.5), 0.45, facecolor="white", edgecolor=GREEN, linewidth=2))
-    ax.text(6.8, 1.5, "y'", ha="center", va="center", fontsize=14)
+    node(ax, 6.8, 1.5, 0.45, "y'", GREEN)
     ax.text(6.8, 0.7, "predicted price", ha="center", fontsize=9.5)
     ax.text(4.0, 2.65, "linear regression = a network with a single neuron and no activation",
             ha="center", fontsize=10)
@@ -338,22 +334,17 @@ def regression_vs_classification() -> plt.Figure:
 
 @figure(f"{NB03}/neuron_several_inputs.png")
 def neuron_several_inputs() -> plt.Figure:
-    from matplotlib.patches import Circle
-
     fig, ax = canvas(8, 3.6)
     inputs = [(3.0, "x1", "w1"), (2.1, "x2", "w2"), (0.6, "x13", "w13")]
     for y, name, weight in inputs:
-        ax.add_patch(Circle((1.0, y), 0.35, facecolor="white", edgecolor=ORANGE, linewidth=2))
-        ax.text(1.0, y, name, ha="center", va="center", fontsize=11)
+        node(ax, 1.0, y, 0.35, name, ORANGE, fontsize=11)
         arrow(ax, (1.4, y), (3.45, 1.9 + (y - 1.9) * 0.25), weight, color=BLUE, offset=(-0.2, 0.05))
     ax.text(1.0, 1.35, "...", ha="center", va="center", fontsize=16)
     ax.text(1.0, 0.0, "13 input features", ha="center", fontsize=9.5)
-    ax.add_patch(Circle((4.3, 1.9), 0.85, facecolor="#DCE3F0", edgecolor=BLUE, linewidth=2))
-    ax.text(4.3, 1.9, "w1 x1 + w2 x2\n+ ... + w13 x13\n+ b", ha="center", va="center", fontsize=9.5)
+    node(ax, 4.3, 1.9, 0.85, "w1 x1 + w2 x2\n+ ... + w13 x13\n+ b", BLUE, facecolor="#DCE3F0", fontsize=9.5)
     ax.text(4.3, 0.75, "one neuron (bias b)", ha="center", fontsize=9.5)
     arrow(ax, (5.2, 1.9), (6.5, 1.9))
-    ax.add_patch(Circle((7.0, 1.9), 0.42, facecolor="white", edgecolor=GREEN, linewidth=2))
-    ax.text(7.0, 1.9, "y'", ha="center", va="center", fontsize=14)
+    node(ax, 7.0, 1.9, 0.42, "y'", GREEN)
     ax.text(7.0, 1.1, "predicted price", ha="center", fontsize=9.5)
     return fig
 
@@ -367,8 +358,6 @@ NB04 = "04_mnist_digit_classification_using_mlp"
 def dense_layers(ax: Axes, xs: list[float], slots: list[int], elided: list[bool], names: list[str],
                  colors: list[str], top: float, bottom: float) -> None:
     """画一列列的神经元（圆圈），相邻两列全部相连；elided 的列在中间一格画省略号，表示还有更多神经元。"""
-    from matplotlib.patches import Circle
-
     columns = []
     for x, n, skip in zip(xs, slots, elided):
         ys = [top - i * (top - bottom) / (n - 1) for i in range(n)]
@@ -388,8 +377,6 @@ def dense_layers(ax: Axes, xs: list[float], slots: list[int], elided: list[bool]
 
 @figure(f"{NB04}/mlp_architecture.png")
 def mlp_architecture() -> plt.Figure:
-    from matplotlib.patches import Rectangle
-
     fig, ax = canvas(13.2, 5.2)
     xs = [2.9, 5.1, 7.3, 9.3]
     top, bottom = 4.3, 1.2
@@ -430,8 +417,6 @@ NB05 = "05_cnn_fundamentals"
 def grid(ax: Axes, x: float, y: float, rows: int, cols: int, cell: float, color: str = GRAY,
          fill: str = "white", highlight: tuple[int, int, int, int] | None = None, hcolor: str = RED) -> None:
     """以 (x, y) 为左上角画 rows x cols 的方格；highlight=(r, c, h, w) 把其中一块涂色。"""
-    from matplotlib.patches import Rectangle
-
     for r in range(rows):
         for c in range(cols):
             inside = highlight and highlight[0] <= r < highlight[0] + highlight[2] and \
@@ -444,8 +429,6 @@ def grid(ax: Axes, x: float, y: float, rows: int, cols: int, cell: float, color:
 def slab(ax: Axes, x: float, y: float, w: float, h: float, depth: float, color: str, label: str = "",
          fontsize: int = 9) -> None:
     """画一个有厚度的长方体（表示 高 x 宽 x 通道 的特征图），(x, y) 是正面的左下角。"""
-    from matplotlib.patches import Polygon
-
     d = depth
     ax.add_patch(Polygon([(x, y), (x + w, y), (x + w, y + h), (x, y + h)], facecolor=color, alpha=0.55,
                          edgecolor="black", linewidth=0.8))
@@ -585,8 +568,6 @@ def flatten_dense() -> plt.Figure:
 
 def car_or_elephant(ax: Axes, x: float, y: float, size: float, kind: str) -> None:
     """一张示意"照片"：汽车或大象，只用几何形状，(x, y) 是左下角。"""
-    from matplotlib.patches import Circle, Ellipse, Rectangle
-
     ax.add_patch(Rectangle((x, y), size, size, facecolor="#F3EFE6", edgecolor=GRAY))
     u = size / 10
     if kind == "car":

@@ -85,6 +85,20 @@ def _function(answer: Any, what: str) -> Callable[..., Any]:
     return answer
 
 
+def _call(function: Callable[..., Any], argument: np.ndarray, call: str, returns: str) -> Any:
+    """用一个数组调用学习者的函数并返回它的结果；参数不对、没有 return、改动了输入时给出提示。"""
+    before = argument.copy()
+    try:
+        out = function(argument)
+    except TypeError as err:
+        raise Hint(f"调用 {call} 出错：函数应该只接受一个参数。（{err}）") from None
+    if out is None:
+        raise Hint(f"函数没有返回任何东西：最后要 return {returns}。")
+    if not np.array_equal(argument, before):
+        raise Hint("函数修改了传进来的数组：请返回一个新数组，原来的数据保持不变。")
+    return out
+
+
 def _close(a: float | np.ndarray, b: float | np.ndarray, tol: float = 1e-3) -> bool:
     return bool(np.allclose(a, b, rtol=tol, atol=tol))
 
@@ -288,15 +302,7 @@ def check_04_2(answer: Any) -> str:
     rng = np.random.default_rng(4)
     raw = rng.integers(0, 256, size=(5, 28, 28), dtype=np.uint8)
     raw[0, 0, 0], raw[0, 0, 1] = 0, 255
-    before = raw.copy()
-    try:
-        out = preprocess(raw)
-    except TypeError as err:
-        raise Hint(f"调用 preprocess(images) 出错：函数应该只接受一个参数 images。（{err}）") from None
-    if out is None:
-        raise Hint("函数没有返回任何东西：最后要 return 处理后的数组。")
-    if not np.array_equal(raw, before):
-        raise Hint("函数修改了传进来的原始数组：请返回一个新数组，原始数据保持不变。")
+    out = _call(preprocess, raw, "preprocess(images)", "处理后的数组")
     array = _array(out, "preprocess 的返回值")
     if array.shape == (5, 28, 28):
         raise Hint("还要压平：MLP 的输入是一维向量，形状应为 (图像数, 784)。")
@@ -356,16 +362,7 @@ def check_05_2(answer: Any) -> str:
     rng = np.random.default_rng(5)
     for size in (4, 6):
         x = rng.integers(-9, 10, size=(size, size)).astype("float32")
-        before = x.copy()
-        try:
-            out = pool(x)
-        except TypeError as err:
-            raise Hint(f"调用 max_pool_2x2(x) 出错：函数应该只接受一个二维数组。（{err}）") from None
-        if out is None:
-            raise Hint("函数没有返回任何东西：最后要 return 池化后的数组。")
-        if not np.array_equal(x, before):
-            raise Hint("函数修改了输入数组：请把结果放进一个新数组。")
-        got = _array(out, "max_pool_2x2 的返回值")
+        got = _array(_call(pool, x, "max_pool_2x2(x)", "池化后的数组"), "max_pool_2x2 的返回值")
         half = size // 2
         windows = x.reshape(half, 2, half, 2)
         if got.shape == (size - 1, size - 1):

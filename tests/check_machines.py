@@ -71,7 +71,7 @@ def notebooks_matching(prefixes: list[str] | None) -> list[Path]:
     return found
 
 
-def command_for(job: Job, log: Path, out_dir: Path) -> list[str]:
+def command_for(job: Job, out_dir: Path) -> list[str]:
     if job.kind == "nbval":
         return [sys.executable, "-m", "pytest", "-q", str(job.notebook.relative_to(ROOT))]
     out = out_dir / f"{job.notebook.stem}-{job.variant}-seed{job.seed}.ipynb"
@@ -83,7 +83,7 @@ def run(job: Job, core: int | None, out_dir: Path) -> Job:
     log = out_dir / f"{job.notebook.stem}-{job.kind}-{job.variant}-seed{job.seed}.jsonl"
     log.unlink(missing_ok=True)
     env = {**os.environ, **extra_env, "COURSE_CHECKPOINT_LOG": str(log), "PYTHONHASHSEED": "0"}
-    cmd = command_for(job, log, out_dir)
+    cmd = command_for(job, out_dir)
     if single_core:
         cmd = ["taskset", "-c", str(core), *cmd]
     start = time.perf_counter()
