@@ -1,11 +1,12 @@
 # TensorFlow 深度学习训练营 — 常用命令（在仓库根目录运行）
 #   make lab      安装依赖并在 JupyterLab 中打开课程
 #   make slides   安装依赖并把第一课作为幻灯片放映（另一课：make slides NOTEBOOK=notebooks/03_....ipynb）
-#   make test     安装依赖并运行全部测试（ruff + 单元测试 + 结构检查 + nbval）
+#   make test     安装依赖并运行全部测试（ruff + 单元测试 + 结构检查 + 浏览器 + nbval，再单核 nbval 一遍）
+#   make test-fast  改代码时的快速循环：除了执行 notebook 和浏览器测试以外的全部测试（不到一分钟）
 #   make check-machines  在模拟的其他机器上检查输出与检查点（2 核上约 26 分钟）
 #   make execute  重新执行全部 notebook，刷新其中保存的输出
 #                 （只刷新一个：make execute NOTEBOOKS=notebooks/04_mnist_digit_classification_using_mlp.ipynb）
-#   make data     从原始文件重新生成 data/*.npz（需要 ../shared/datasets）
+#   make data RAW=目录  从原始文件重新生成 data/*.npz（原始文件怎样取得见 data/README.md）
 #   make images   重新绘制 images/ 下的示意图
 
 PYTHON ?= python3
@@ -14,7 +15,7 @@ BIN := $(VENV)/bin
 NOTEBOOKS ?= $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 NOTEBOOK ?= notebooks/01_getting_started_with_neural_networks.ipynb
 
-.PHONY: install lab slides test check-machines execute data images clean
+.PHONY: install lab slides test test-fast check-machines execute data images clean
 
 # 创建 .venv、安装依赖之前，先检查所用的 Python：TensorFlow 2.21 只为 Python 3.10～3.13 提供安装包。
 # 换一个 Python：make lab PYTHON=python3.12；单独检查：make check-python
@@ -74,16 +75,25 @@ test: install
 		echo "没有 taskset（不是 Linux）：跳过单核的第二遍 nbval"; \
 	fi
 
+# 快速循环：ruff 和除了 nbval（执行 notebook）、浏览器以外的全部测试
+test-fast: install
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -m "not notebook and not browser"
+
 # 模拟别的机器（单核、关闭 oneDNN、限制指令集）比对保存的输出，并用其他种子检查全部检查点（2 核上约 26 分钟）
 check-machines: install
-	$(BIN)/python tests/check_machines.py
+	$(BIN)/python tools/check_machines.py
 
 execute: install
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.record_timing=False $(NOTEBOOKS)
 
 data: install
-	$(BIN)/python data/build_data.py
+	@if [ -z "$(RAW)" ]; then \
+		echo "请用 RAW=目录 给出原始文件所在的目录，例如 make data RAW=~/raw-datasets；" >&2; \
+		echo "原始文件不在仓库里，怎样取得见 data/README.md“如何重新生成”一节。" >&2; exit 2; \
+	fi
+	$(BIN)/python data/build_data.py --source "$(RAW)"
 
 images: install
 	$(BIN)/python images/draw_figures.py

@@ -24,7 +24,13 @@ from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.patches import Circle, Ellipse, FancyArrowPatch, FancyBboxPatch, Polygon, Rectangle  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-BLUE, ORANGE, GREEN, GRAY, RED, PURPLE = "#4C72B0", "#DD8452", "#55A868", "#8C8C8C", "#C44E52", "#8172B3"
+STYLE = HERE.parent / "notebooks" / "course.mplstyle"  # notebook 中的图也用这个调色板（seaborn 的 deep）
+PALETTE = matplotlib.rc_params_from_file(STYLE, use_default_template=False)["axes.prop_cycle"].by_key()["color"]
+BLUE, ORANGE, GREEN, RED, PURPLE, GRAY = (PALETTE[i] for i in (0, 1, 2, 3, 4, 7))
+# 调色板之外的几种颜色：示意照片的底色、神经元的填充色，以及画小动物用的棕色和灰色
+PAPER, NEURON = "#F3EFE6", "#DCE3F0"
+DOG, DOG_EAR = "#8B5A2B", "#5C3A1A"
+WINDOW, ELEPHANT, ELEPHANT_DARK, ELEPHANT_EAR = "#CFE3F3", "#7F7F86", "#6A6A70", "#9A9AA2"
 FIGURES: dict[str, Callable[[], plt.Figure]] = {}
 
 
@@ -77,9 +83,9 @@ def arrow(ax: Axes, start: tuple[float, float], end: tuple[float, float], text: 
         ax.text(mx, my, text, ha="center", va="bottom", fontsize=fontsize, color=color)
 
 
-def pixel_image(ax: Axes, x: float, y: float, size: float, kind: str) -> None:
-    """画一个小小的示意"照片"（猫、狗或其他），只用几何形状。"""
-    ax.add_patch(Rectangle((x, y), size, size, facecolor="#F3EFE6", edgecolor=GRAY))
+def pixel_image(ax: Axes, x: float, y: float, size: float, kind: str, frame: bool = True) -> None:
+    """画一个小小的示意"照片"（猫、狗或其他），只用几何形状；frame=False 时不画边框。"""
+    ax.add_patch(Rectangle((x, y), size, size, facecolor=PAPER, edgecolor=GRAY if frame else "none"))
     cx, cy, r = x + size / 2, y + size * 0.45, size * 0.28
     if kind == "cat":
         ax.add_patch(Polygon([(cx - r, cy + r * 0.6), (cx - r * 0.7, cy + r * 1.5), (cx - r * 0.2, cy + r * 0.9)],
@@ -88,9 +94,9 @@ def pixel_image(ax: Axes, x: float, y: float, size: float, kind: str) -> None:
                              color=ORANGE))
         ax.add_patch(Circle((cx, cy), r, color=ORANGE))
     elif kind == "dog":
-        ax.add_patch(Circle((cx, cy), r, color="#8B5A2B"))
-        ax.add_patch(Circle((cx - r, cy + r * 0.3), r * 0.45, color="#5C3A1A"))
-        ax.add_patch(Circle((cx + r, cy + r * 0.3), r * 0.45, color="#5C3A1A"))
+        ax.add_patch(Circle((cx, cy), r, color=DOG))
+        ax.add_patch(Circle((cx - r, cy + r * 0.3), r * 0.45, color=DOG_EAR))
+        ax.add_patch(Circle((cx + r, cy + r * 0.3), r * 0.45, color=DOG_EAR))
     else:
         ax.add_patch(Rectangle((cx - r, cy - r), 2 * r, 1.4 * r, color=GREEN))
         ax.add_patch(Polygon([(cx - r * 1.2, cy + r * 0.4), (cx, cy + r * 1.4), (cx + r * 1.2, cy + r * 0.4)],
@@ -116,7 +122,7 @@ def black_box() -> plt.Figure:
     arrow(ax, (5.8, 1.6), (6.7, 1.6))
     for i, (name, p) in enumerate([("cat", 0.97), ("dog", 0.01), ("other", 0.02)]):
         y = 2.3 - i * 0.7
-        box(ax, 6.8, y - 0.25, 0.9, 0.5, f"{p:.2f}", color=[ORANGE, "#8B5A2B", GREEN][i], fontsize=11)
+        box(ax, 6.8, y - 0.25, 0.9, 0.5, f"{p:.2f}", color=[ORANGE, DOG, GREEN][i], fontsize=11)
         ax.text(7.85, y, name, va="center", fontsize=11)
     ax.text(7.25, 0.3, "3 numbers between 0 and 1\n(one per class)", ha="center", va="top", fontsize=9)
     return fig
@@ -124,11 +130,9 @@ def black_box() -> plt.Figure:
 
 def dog_photo(ax: Axes, x: float, y: float, w: float, h: float) -> None:
     """一张 w x h 的示意"照片"：背景填满整个长方形，狗脸在中间（按短边缩放）。"""
-    ax.add_patch(Rectangle((x, y), w, h, facecolor="#F3EFE6", edgecolor=GRAY))
+    ax.add_patch(Rectangle((x, y), w, h, facecolor=PAPER, edgecolor=GRAY))
     side = min(w, h)
-    first = len(ax.patches)
-    pixel_image(ax, x + (w - side) / 2, y + (h - side) / 2, side, "dog")
-    ax.patches[first].set_edgecolor("none")  # 不要狗脸那个正方形的边框，只留整张照片的边框
+    pixel_image(ax, x + (w - side) / 2, y + (h - side) / 2, side, "dog", frame=False)  # 只留整张照片的边框
     ax.add_patch(Rectangle((x, y), w, h, facecolor="none", edgecolor=GRAY, zorder=3))
 
 
@@ -275,7 +279,7 @@ def one_neuron() -> plt.Figure:
     node(ax, 1.2, 1.5, 0.45, "x", ORANGE)
     ax.text(1.2, 0.7, "input: rooms", ha="center", fontsize=9.5)
     arrow(ax, (1.7, 1.5), (3.4, 1.5), "weight w", color=BLUE, offset=(0, 0.12))
-    node(ax, 4.0, 1.5, 0.6, "w x + b", BLUE, facecolor="#DCE3F0", fontsize=11)
+    node(ax, 4.0, 1.5, 0.6, "w x + b", BLUE, facecolor=NEURON, fontsize=11)
     ax.text(4.0, 0.55, "one neuron (bias b)", ha="center", fontsize=9.5)
     arrow(ax, (4.65, 1.5), (6.3, 1.5))
     node(ax, 6.8, 1.5, 0.45, "y'", GREEN)
@@ -341,7 +345,7 @@ def neuron_several_inputs() -> plt.Figure:
         arrow(ax, (1.4, y), (3.45, 1.9 + (y - 1.9) * 0.25), weight, color=BLUE, offset=(-0.2, 0.05))
     ax.text(1.0, 1.35, "...", ha="center", va="center", fontsize=16)
     ax.text(1.0, 0.0, "13 input features", ha="center", fontsize=9.5)
-    node(ax, 4.3, 1.9, 0.85, "w1 x1 + w2 x2\n+ ... + w13 x13\n+ b", BLUE, facecolor="#DCE3F0", fontsize=9.5)
+    node(ax, 4.3, 1.9, 0.85, "w1 x1 + w2 x2\n+ ... + w13 x13\n+ b", BLUE, facecolor=NEURON, fontsize=9.5)
     ax.text(4.3, 0.75, "one neuron (bias b)", ha="center", fontsize=9.5)
     arrow(ax, (5.2, 1.9), (6.5, 1.9))
     node(ax, 7.0, 1.9, 0.42, "y'", GREEN)
@@ -568,22 +572,22 @@ def flatten_dense() -> plt.Figure:
 
 def car_or_elephant(ax: Axes, x: float, y: float, size: float, kind: str) -> None:
     """一张示意"照片"：汽车或大象，只用几何形状，(x, y) 是左下角。"""
-    ax.add_patch(Rectangle((x, y), size, size, facecolor="#F3EFE6", edgecolor=GRAY))
+    ax.add_patch(Rectangle((x, y), size, size, facecolor=PAPER, edgecolor=GRAY))
     u = size / 10
     if kind == "car":
         ax.add_patch(Rectangle((x + 1 * u, y + 3 * u), 8 * u, 2.2 * u, color=RED))
         ax.add_patch(Rectangle((x + 3 * u, y + 5.2 * u), 4 * u, 1.8 * u, color=RED))
-        ax.add_patch(Rectangle((x + 3.6 * u, y + 5.6 * u), 2.8 * u, 1.1 * u, color="#CFE3F3"))
+        ax.add_patch(Rectangle((x + 3.6 * u, y + 5.6 * u), 2.8 * u, 1.1 * u, color=WINDOW))
         for cx in (x + 3 * u, x + 7 * u):
             ax.add_patch(Circle((cx, y + 3 * u), 1.1 * u, color="black"))
     else:
-        ax.add_patch(Ellipse((x + 4.5 * u, y + 5 * u), 6 * u, 3.6 * u, color="#7F7F86"))
+        ax.add_patch(Ellipse((x + 4.5 * u, y + 5 * u), 6 * u, 3.6 * u, color=ELEPHANT))
         for lx in (x + 2.4 * u, x + 3.6 * u, x + 5.2 * u, x + 6.2 * u):
-            ax.add_patch(Rectangle((lx, y + 1.5 * u), 0.9 * u, 2.5 * u, color="#6A6A70"))
-        ax.add_patch(Circle((x + 7.6 * u, y + 6 * u), 1.5 * u, color="#7F7F86"))
-        ax.add_patch(Ellipse((x + 7.1 * u, y + 6.2 * u), 1.4 * u, 2.2 * u, color="#9A9AA2"))
+            ax.add_patch(Rectangle((lx, y + 1.5 * u), 0.9 * u, 2.5 * u, color=ELEPHANT_DARK))
+        ax.add_patch(Circle((x + 7.6 * u, y + 6 * u), 1.5 * u, color=ELEPHANT))
+        ax.add_patch(Ellipse((x + 7.1 * u, y + 6.2 * u), 1.4 * u, 2.2 * u, color=ELEPHANT_EAR))
         ax.plot([x + 8.8 * u, x + 9.1 * u, x + 8.9 * u], [y + 5.6 * u, y + 3.6 * u, y + 2.4 * u],
-                color="#6A6A70", linewidth=4, solid_capstyle="round")
+                color=ELEPHANT_DARK, linewidth=4, solid_capstyle="round")
 
 
 @figure(f"{NB05}/classifier_intuition.png")
@@ -604,15 +608,14 @@ def classifier_intuition() -> plt.Figure:
         for a, b in zip(points, points[1:]):
             ax.plot([a[0], b[0]], [a[1], b[1]], color=color, linewidth=2.6)
         for px, py in points:
-            ax.add_patch(plt.Circle((px, py), 0.14, color=color, zorder=3))
+            ax.add_patch(Circle((px, py), 0.14, color=color, zorder=3))
     for xc, ys in columns:
         for yc in ys:
-            ax.add_patch(plt.Circle((xc, yc), 0.12, facecolor="white", edgecolor="black", zorder=2))
+            ax.add_patch(Circle((xc, yc), 0.12, facecolor="white", edgecolor="black", zorder=2))
     arrow(ax, (1.8, 3.2), (2.75, 3.2), color=ORANGE)
     arrow(ax, (1.8, 1.1), (2.75, 1.1), color=BLUE)
-    for label, yc in zip(["car 0.93", "elephant 0.91", "other"], columns[2][1]):
-        ax.text(7.45, yc, label, va="center", fontsize=10,
-                color={"car 0.93": ORANGE, "elephant 0.91": BLUE}.get(label, "black"))
+    for label, color, yc in zip(["car 0.93", "elephant 0.91", "other"], [ORANGE, BLUE, "black"], columns[2][1]):
+        ax.text(7.45, yc, label, va="center", fontsize=10, color=color)
     ax.text(5.0, 4.1, "the same weights for every image", ha="center", fontsize=10)
     ax.text(9.3, 2.1, "different inputs\nactivate different\nneurons and end\nin different classes",
             va="center", fontsize=9)

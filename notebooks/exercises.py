@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from course_data import LSTAT_COLUMN, RM_COLUMN, load_boston_housing
+
 NOT_ANSWERED = "尚未作答：把你的答案写在上面，再运行这个单元。"
 
 
@@ -31,8 +33,26 @@ class Result:
     ok: bool
     message: str
 
-    def __str__(self) -> str:
-        return self.message
+
+@dataclass(frozen=True)
+class Exercise:
+    check: Callable[[Any], str]  # 答对时返回一句确认，答错时抛出 Hint
+    coding: bool  # True：答案是学习者写的一段计算或一个函数；False：答案是一个数或一个形状
+
+
+EXERCISES: dict[str, Exercise] = {}
+
+
+def exercise(exercise_id: str, coding: bool = False) -> Callable[[Callable[[Any], str]], Callable[[Any], str]]:
+    """把下面的检查函数登记为练习 ``exercise_id``（例如 "03-1"）的检查。"""
+
+    def register(check_function: Callable[[Any], str]) -> Callable[[Any], str]:
+        if exercise_id in EXERCISES:
+            raise ValueError(f"练习 {exercise_id} 登记了两次")
+        EXERCISES[exercise_id] = Exercise(check_function, coding)
+        return check_function
+
+    return register
 
 
 # ---------------------------------------------------------------------------
@@ -115,6 +135,7 @@ def _softmax(scores: np.ndarray) -> np.ndarray:
     return e / e.sum()
 
 
+@exercise("01-1", coding=True)
 def check_01_1(answer: Any) -> str:
     """01-1：分数 [4.0, 3.9, 0.1] 经过 softmax 得到的三个概率。"""
     probs = _array(answer, "答案（三个类别的概率）")
@@ -135,6 +156,7 @@ def check_01_1(answer: Any) -> str:
     raise Hint("总和是 1，但数值不对：每个概率 = e^(这个分数) / 三个 e^(分数) 之和。")
 
 
+@exercise("01-2")
 def check_01_2(answer: Any) -> str:
     """01-2：一张 128×128 的彩色图像有多少个数。"""
     value = _number(answer, "答案（数的个数）")
@@ -159,6 +181,7 @@ LABEL_02 = 2  # 练习 02-1：图像属于“其他”类
 PREDICTION_02 = np.array([0.20, 0.30, 0.50])  # 网络给出的猫 / 狗 / 其他的概率
 
 
+@exercise("02-1")
 def check_02_1(answer: Any) -> str:
     """02-1：预测 0.20 / 0.30 / 0.50、标签是“其他”时的平方误差和 (SSE)。"""
     value = _number(answer, "答案（平方误差和）")
@@ -182,6 +205,7 @@ def _bowl_gradient(w: float) -> float:
     return 2 * (w - 2)
 
 
+@exercise("02-2", coding=True)
 def check_02_2(answer: Any) -> str:
     """02-2：函数 descent_step(w, lr)，对 L(W) = (W − 2)² + 0.5 做一步梯度下降，返回新的 W。"""
     step = _function(answer, "答案")
@@ -211,8 +235,7 @@ def check_02_2(answer: Any) -> str:
 # 03 线性回归建模
 # ---------------------------------------------------------------------------
 
-LSTAT_COLUMN = 12
-RM_COLUMN = 5
+VALIDATION_SPLIT = 0.3  # 03-04 节 model.fit(..., validation_split=0.3)：Keras 用前 70% 的行训练（向下取整）
 
 
 def _least_squares(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -222,12 +245,11 @@ def _least_squares(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
 
 
 def _boston_train() -> tuple[np.ndarray, np.ndarray]:
-    import helpers  # 只在检查这道题时才加载数据
-
-    (x_train, y_train), _ = helpers.load_boston_housing()
+    (x_train, y_train), _ = load_boston_housing()
     return x_train, y_train
 
 
+@exercise("03-1", coding=True)
 def check_03_1(answer: Any) -> str:
     """03-1：在全部 404 行训练数据上，LSTAT（第 12 列）对房价的最小二乘直线 (w, b)。"""
     pair = _array(answer, "答案 (w, b)")
@@ -240,8 +262,8 @@ def check_03_1(answer: Any) -> str:
     if _close(pair, [b, w]):
         raise Hint("两个数的顺序反了：先写斜率 w，再写截距 b。")
     if _close(pair, _least_squares(x_train[:, RM_COLUMN], y_train)):
-        raise Hint("这是 RM（第 5 列）的直线：LSTAT 是第 12 列（从 0 开始数）。")
-    n_fit = math.floor(len(x_train) * 0.7)  # 03-04 节 validation_split=0.3 用来训练的行数
+        raise Hint(f"这是 RM（第 {RM_COLUMN} 列）的直线：LSTAT 是第 {LSTAT_COLUMN} 列（从 0 开始数）。")
+    n_fit = math.floor(len(x_train) * (1 - VALIDATION_SPLIT))  # 03-04 节训练用的行数
     if _close(pair, _least_squares(x_train[:n_fit, LSTAT_COLUMN], y_train[:n_fit])):
         raise Hint(f"你只用了前 {n_fit} 行：这道题用全部 {len(x_train)} 行训练数据。")
     x = x_train[:, LSTAT_COLUMN]
@@ -253,6 +275,7 @@ def check_03_1(answer: Any) -> str:
 LINE_03 = (9.0, -34.0)  # 练习 03-2 的直线：w, b
 
 
+@exercise("03-2")
 def check_03_2(answer: Any) -> str:
     """03-2：直线 y = 9x − 34 在全部 404 行训练数据（RM）上的 MSE。"""
     value = _number(answer, "答案（MSE）")
@@ -268,7 +291,7 @@ def check_03_2(answer: Any) -> str:
         raise Hint("你求的是平方误差的和：MSE 还要除以样本数。")
     if _close(value, float(np.mean(np.abs(errors)))):
         raise Hint("你求的是绝对误差的平均（MAE）：每个误差要先平方。")
-    raise Hint("预测 = 9 × 房间数 − 34；MSE = (房价 − 预测)² 的平均值。房间数是第 5 列。")
+    raise Hint(f"预测 = 9 × 房间数 − 34；MSE = (房价 − 预测)² 的平均值。房间数是第 {RM_COLUMN} 列。")
 
 
 # ---------------------------------------------------------------------------
@@ -282,6 +305,7 @@ def _dense_parameters(sizes: tuple[int, ...], biases: bool = True) -> int:
     return sum(n_in * n_out + (n_out if biases else 0) for n_in, n_out in zip(sizes[:-1], sizes[1:]))
 
 
+@exercise("04-1")
 def check_04_1(answer: Any) -> str:
     """04-1：784-256-64-10 的 MLP 有多少个参数。"""
     value = _number(answer, "答案（参数个数）")
@@ -296,6 +320,7 @@ def check_04_1(answer: Any) -> str:
     raise Hint("每个全连接层的参数 = 输入个数 × 神经元个数 + 神经元个数（偏置），再把各层加起来。")
 
 
+@exercise("04-2", coding=True)
 def check_04_2(answer: Any) -> str:
     """04-2：函数 preprocess(images)：把 (n, 28, 28) 的 uint8 图像压平并缩放到 0～1。"""
     preprocess = _function(answer, "答案")
@@ -327,6 +352,7 @@ def check_04_2(answer: Any) -> str:
 CONV_05 = {"input": (64, 64, 3), "filters": 8, "size": 3}  # 练习 05-1：Conv2D(8, 3)，不填充，步长 1
 
 
+@exercise("05-1")
 def check_05_1(answer: Any) -> str:
     """05-1：Conv2D(8, 3) 作用在 64×64×3 上：答案是 ((高, 宽, 深度), 参数个数)。"""
     if not isinstance(answer, tuple | list) or len(answer) != 2:
@@ -356,6 +382,7 @@ def check_05_1(answer: Any) -> str:
     raise Hint("形状对了。参数 = 滤波器个数 × (高 × 宽 × 输入深度 + 1)。")
 
 
+@exercise("05-2", coding=True)
 def check_05_2(answer: Any) -> str:
     """05-2：函数 max_pool_2x2(x)：对二维数组做 2×2、步长 2 的最大池化。"""
     pool = _function(answer, "答案")
@@ -383,31 +410,15 @@ def check_05_2(answer: Any) -> str:
 # 入口
 # ---------------------------------------------------------------------------
 
-# 要求学习者写代码（一段计算或一个函数）的练习；其余的答案是一个数或一个形状
-CODING = {"01-1", "02-2", "03-1", "04-2", "05-2"}
-
-CHECKERS: dict[str, Callable[[Any], str]] = {
-    "01-1": check_01_1,
-    "01-2": check_01_2,
-    "02-1": check_02_1,
-    "02-2": check_02_2,
-    "03-1": check_03_1,
-    "03-2": check_03_2,
-    "04-1": check_04_1,
-    "04-2": check_04_2,
-    "05-1": check_05_1,
-    "05-2": check_05_2,
-}
-
 
 def evaluate(exercise_id: str, answer: Any) -> Result:
     """检查答案并返回结果（不打印）。``check`` 打印的就是这里的 ``message``。"""
-    if exercise_id not in CHECKERS:
-        return Result(False, f"没有编号为 {exercise_id!r} 的练习：可用的编号有 {', '.join(CHECKERS)}。")
+    if exercise_id not in EXERCISES:
+        return Result(False, f"没有编号为 {exercise_id!r} 的练习：可用的编号有 {', '.join(EXERCISES)}。")
     if answer is ...:
         return Result(False, NOT_ANSWERED)
     try:
-        return Result(True, "✓ " + CHECKERS[exercise_id](answer))
+        return Result(True, "✓ " + EXERCISES[exercise_id].check(answer))
     except Hint as hint:
         return Result(False, f"✗ {hint}")
     except Exception as err:  # 学习者的函数在检查时出错：说明是哪一步，不抛出异常

@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -27,16 +26,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from course_notebooks import IDS, NOTEBOOKS, ROOT, image_outputs, image_sources, load, matching, slide_type
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-IDS = [p.name[:2] for p in NOTEBOOKS]
-RUN_ALL = [p for p in NOTEBOOKS if p.name.startswith("01_")]
+pytestmark = pytest.mark.browser
+RUN_ALL = matching(["01"])
 
 INSTALL = "chromium 与 chromium-driver（Debian / Ubuntu：sudo apt install chromium chromium-driver fonts-noto-cjk）"
 WIDTH, HEIGHT = 1280, 720  # 常见投影仪的分辨率
-MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)\s]+|<img\b", re.IGNORECASE)
-IMAGE_MIMES = ("image/png", "image/jpeg", "image/svg+xml", "image/gif")
 
 # JupyterLab 的设置：所有单元都放进页面（不虚拟化），不自动保存（Run All 不能改写 notebook 文件），
 # 不询问、不获取新闻，也不检查更新
@@ -255,27 +251,13 @@ def page(browser, server, summary):
     assert not outside, f"浏览器访问了本机以外的地址：{sorted(set(outside))}"
 
 
-def load(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def text_of(value) -> str:
-    return "".join(value) if isinstance(value, list) else (value or "")
-
-
 def expected_images(nb: dict) -> int:
     """notebook 中应当显示的图片数：Markdown 中的图片加上保存的图片输出。"""
-    count = 0
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "markdown":
-            count += len(MD_IMAGE.findall(text_of(cell["source"])))
-        for out in cell.get("outputs", []):
-            count += any(mime in out.get("data", {}) for mime in IMAGE_MIMES)
-    return count
+    return len(image_sources(nb)) + sum(image_outputs(cell) for cell in nb["cells"])
 
 
 def slide_types(nb: dict) -> list[str]:
-    return [c.get("metadata", {}).get("slideshow", {}).get("slide_type", "-") for c in nb["cells"]]
+    return [slide_type(c) or "-" for c in nb["cells"]]
 
 
 def wait_for(driver, script: str, what: str, timeout: float = 120, *args):
@@ -440,11 +422,7 @@ def test_run_all_in_the_browser_without_errors(page, server, folder, summary, pa
     assert not bad, f"{path.name}：浏览器中运行出现错误或 stderr 输出：{bad}"
     counts = [c["count"] for c in cells]
     assert counts == list(range(1, len(cells) + 1)), f"{path.name}：没有依次运行完所有单元：{counts}"
-    stored = sum(
-        any(m.startswith("image/") for out in c.get("outputs", []) for m in out.get("data", {}))
-        for c in load(path)["cells"]
-        if c["cell_type"] == "code"
-    )
+    stored = sum(image_outputs(c) > 0 for c in load(path)["cells"])
     produced = sum(c["images"] > 0 for c in cells)
     assert produced == stored, f"{path.name}：运行后有 {produced} 个单元画了图，保存的 notebook 中有 {stored} 个"
     summary.cells_run += len(cells)

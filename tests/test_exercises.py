@@ -1,19 +1,15 @@
 """练习检查模块 notebooks/exercises.py：正确答案通过，典型错误得到对应的提示，类型不对时给出说明。"""
 
-import json
 import re
-from pathlib import Path
 
+import course_data
+import exercises
+import helpers
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-
-import exercises
-import helpers
-
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+from course_notebooks import IDS, NOTEBOOKS, load, source
 CHECK_CALL = re.compile(r"exercises\.check\(\s*\"(?P<id>\d\d-\d+)\"\s*,\s*(?P<var>\w+)\s*\)")
 DETAILS_CODE = re.compile(r"<details>.*?```python\n(?P<code>.*?)```.*?</details>", re.DOTALL)
 
@@ -35,7 +31,9 @@ def softmax(x):
     return e / e.sum()
 
 
-BOSTON = helpers.load_boston_housing()[0]
+BOSTON = course_data.load_boston_housing()[0]
+RM, LSTAT = course_data.RM_COLUMN, course_data.LSTAT_COLUMN
+N_FIT = int(len(BOSTON[0]) * (1 - exercises.VALIDATION_SPLIT))  # 03-04 节 Keras 训练用的行数
 
 
 def least_squares(column, rows=slice(None)):
@@ -45,7 +43,7 @@ def least_squares(column, rows=slice(None)):
 
 
 def boston_mse(errors_fn):
-    x, y = BOSTON[0][:, 5], BOSTON[1]
+    x, y = BOSTON[0][:, RM], BOSTON[1]
     return errors_fn(y - (9 * x - 34))
 
 
@@ -64,9 +62,9 @@ CASES = {
     "02-2": (lambda w, lr: w - lr * 2 * (w - 2),
              [(lambda w, lr: w + lr * 2 * (w - 2), "方向反了"), (lambda w, lr: w - 2 * (w - 2), "学习率"),
               (lambda w, lr: w - lr * (w - 2), "系数 2"), (lambda w, lr: lr * 2 * (w - 2), "移动的距离")]),
-    "03-1": (least_squares(12),
-             [(least_squares(12)[::-1], "顺序反了"), (least_squares(5), "第 12 列"),
-              (least_squares(12, slice(0, 282)), "404"), ((1.0, 2.0), "lstsq")]),
+    "03-1": (least_squares(LSTAT),
+             [(least_squares(LSTAT)[::-1], "顺序反了"), (least_squares(RM), f"第 {LSTAT} 列"),
+              (least_squares(LSTAT, slice(0, N_FIT)), "404"), ((1.0, 2.0), "lstsq")]),
     "03-2": (boston_mse(lambda e: np.mean(e**2)),
              [(boston_mse(lambda e: np.sqrt(np.mean(e**2))), "RMSE"), (boston_mse(lambda e: np.sum(e**2)), "样本数"),
               (boston_mse(lambda e: np.mean(np.abs(e))), "MAE")]),
@@ -87,7 +85,12 @@ CASES = {
 
 
 def test_every_checker_has_cases():
-    assert set(CASES) == set(exercises.CHECKERS)
+    assert set(CASES) == set(exercises.EXERCISES)
+
+
+def test_an_exercise_cannot_be_registered_twice():
+    with pytest.raises(ValueError, match="01-1"):
+        exercises.exercise("01-1")(lambda answer: "")
 
 
 @pytest.mark.parametrize("exercise_id", sorted(CASES))
@@ -136,8 +139,7 @@ def test_a_crashing_answer_is_reported_in_one_line():
 
 
 def cells(path):
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    return [(c["cell_type"], "".join(c["source"]), c) for c in nb["cells"]]
+    return [(c["cell_type"], source(c), c) for c in load(path)["cells"]]
 
 
 def checked_exercises(path):
@@ -157,25 +159,26 @@ def checked_exercises(path):
 def test_notebook_exercises_and_checkers_match():
     in_notebooks = [ex_id for p in NOTEBOOKS for ex_id, *_ in checked_exercises(p)]
     assert len(in_notebooks) == len(set(in_notebooks)), "同一个练习编号出现了两次"
-    assert set(in_notebooks) == set(exercises.CHECKERS), (
-        f"没有检查函数的练习：{set(in_notebooks) - set(exercises.CHECKERS)}；"
-        f"没有出现在 notebook 中的检查函数：{set(exercises.CHECKERS) - set(in_notebooks)}"
+    registered = set(exercises.EXERCISES)
+    assert set(in_notebooks) == registered, (
+        f"没有检查函数的练习：{set(in_notebooks) - registered}；"
+        f"没有出现在 notebook 中的检查函数：{registered - set(in_notebooks)}"
     )
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_each_notebook_has_two_checked_exercises_one_of_them_coding(path):
     found = checked_exercises(path)
     ids = [ex_id for ex_id, *_ in found]
     assert all(ex_id.startswith(path.name[:2]) for ex_id in ids), ids
     assert len(ids) >= 2, f"{path.name}：至少两道自动检查的练习"
-    assert set(ids) & exercises.CODING, f"{path.name}：至少一道自动检查的编程练习"
+    assert any(exercises.EXERCISES[i].coding for i in ids), f"{path.name}：至少一道自动检查的编程练习"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_stored_exercise_cells_are_unanswered_and_solutions_pass(path):
     for ex_id, var, cell, solution in checked_exercises(path):
-        src = "".join(cell["source"])
+        src = source(cell)
         assert re.search(rf"^{var} = \.\.\.", src, re.MULTILINE), f"{ex_id}：保存的练习单元应是未作答的 `{var} = ...`"
         kinds = {o["output_type"] for o in cell.get("outputs", [])}
         assert kinds == {"stream"}, f"{ex_id}：只应打印一行，不应有 Out[n]"

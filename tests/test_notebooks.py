@@ -1,82 +1,48 @@
-"""每个 notebook 的结构检查：CONVENTIONS.md 中可以静态检查的规则。"""
+"""每个 notebook 的结构检查：CONTRIBUTING.md 中的课程约定里，可以静态检查的那些。"""
 
-import json
 import re
-from pathlib import Path
 
 import pytest
+from course_notebooks import (
+    IDS,
+    IMAGE_DIR,
+    NOTEBOOK_DIR,
+    NOTEBOOKS,
+    ROOT,
+    code_cells,
+    image_sources,
+    load,
+    markdown,
+    output_texts,
+    source,
+    tags,
+    text_of,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOK_DIR = ROOT / "notebooks"
-IMAGE_DIR = ROOT / "images"
-NOTEBOOKS = sorted(p for p in NOTEBOOK_DIR.glob("*.ipynb"))
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".svg", ".gif"}
-
-# Markdown 图片 ![alt](src) 与 HTML <img src="...">
-MD_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)")
-HTML_IMAGE = re.compile(r"<img\b[^>]*\bsrc=[\"'](?P<src>[^\"']+)[\"'][^>]*>", re.IGNORECASE)
 TF_LOG_LINE = re.compile(r"^[IWEF]\d{4} \d\d:\d\d:\d\d", re.MULTILINE)
 ABSOLUTE_PATH = re.compile(r"(/root/|/home/|/tmp/|/Users/|[A-Za-z]:\\)")
-
-
-def load(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def text_of(value) -> str:
-    return "".join(value) if isinstance(value, list) else (value or "")
-
-
-def code_cells(nb: dict) -> list[dict]:
-    return [c for c in nb["cells"] if c["cell_type"] == "code" and text_of(c["source"]).strip()]
-
-
-def markdown(nb: dict) -> str:
-    return "\n".join(text_of(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
-
-
-def output_texts(cell: dict):
-    for out in cell.get("outputs", []):
-        if "text" in out:
-            yield text_of(out["text"])
-        for key, value in out.get("data", {}).items():
-            if key.startswith("text/"):
-                yield text_of(value)
-
-
-def image_sources(nb: dict) -> list[tuple[str, str | None]]:
-    found = []
-    for cell in nb["cells"]:
-        if cell["cell_type"] != "markdown":
-            continue
-        src = text_of(cell["source"])
-        found += [(m["src"], m["alt"]) for m in MD_IMAGE.finditer(src)]
-        for m in HTML_IMAGE.finditer(src):
-            alt = re.search(r"\balt=[\"']([^\"']*)[\"']", m.group(0))
-            found.append((m["src"], alt.group(1) if alt else None))
-    return found
 
 
 def test_there_are_notebooks():
     assert NOTEBOOKS, "notebooks/ 中没有 notebook"
 
 
-ids = [p.name for p in NOTEBOOKS]
+def test_every_notebook_is_numbered():
+    """notebooks/ 中的每个 .ipynb 都是编号的一课（Untitled.ipynb 之类的草稿不要提交）。"""
+    names = sorted(p.name for p in NOTEBOOK_DIR.glob("*.ipynb"))
+    assert names == [p.name for p in NOTEBOOKS]
+    assert all(re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", name) for name in names), names
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
-def test_file_name_is_numbered(path):
-    assert re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", path.name)
-
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_kernelspec_is_python3(path):
     meta = load(path)["metadata"]
     assert meta["kernelspec"]["name"] == "python3"
     assert meta["kernelspec"]["language"] == "python"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_executed_in_order_with_stored_outputs(path):
     cells = code_cells(load(path))
     counts = [c.get("execution_count") for c in cells]
@@ -85,10 +51,10 @@ def test_executed_in_order_with_stored_outputs(path):
     assert any(c.get("outputs") for c in cells)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_no_errors_warnings_or_logs_in_outputs(path):
     for cell in code_cells(load(path)):
-        head = text_of(cell["source"])[:60]
+        head = source(cell)[:60]
         for out in cell.get("outputs", []):
             assert out["output_type"] != "error", f"错误输出：{head!r}"
             assert out.get("name") != "stderr", f"stderr 输出：{head!r}: {text_of(out.get('text'))[:200]}"
@@ -98,21 +64,21 @@ def test_no_errors_warnings_or_logs_in_outputs(path):
             assert not ABSOLUTE_PATH.search(text), f"输出中有本机绝对路径：{head!r}"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_every_figure_output_has_its_image(path):
     for cell in code_cells(load(path)):
         for out in cell.get("outputs", []):
             data = out.get("data", {})
             if text_of(data.get("text/plain")).startswith("<Figure"):
-                assert "image/png" in data, f"图没有保存下来：{text_of(cell['source'])[:60]!r}"
+                assert "image/png" in data, f"图没有保存下来：{source(cell)[:60]!r}"
                 # 没有 plt.show() 时，nbval 的内核不一定在同一个单元里显示图
-                src = text_of(cell["source"])
+                src = source(cell)
                 assert "plt.show()" in src, f"画图单元应以 plt.show() 结束：{src[:60]!r}"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_first_code_cell_sets_up_helpers_before_tensorflow(path):
-    first = text_of(code_cells(load(path))[0]["source"])
+    first = source(code_cells(load(path))[0])
     lines = [ln.split("#")[0].strip() for ln in first.splitlines()]  # 去掉注释
     assert "import helpers" in lines
     helpers_at = lines.index("import helpers")
@@ -121,40 +87,56 @@ def test_first_code_cell_sets_up_helpers_before_tensorflow(path):
     assert re.search(r"helpers\.setup\(\s*(seed=)?42\s*\)|helpers\.setup\(\)", first)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+SEEDING = re.compile(r"(set_random_seed|tf\.random\.set_seed|np\.random\.seed|\brandom\.seed)\(")
+LITERAL_SEED = re.compile(r"(set_seed\(\s*|\bseed\s*=\s*)\d")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_seeds_come_only_from_setup(path):
+    """换种子检查（make check-machines 设置 COURSE_SEED）要能到达每一处随机数：
+    种子只由第一个单元的 helpers.setup(seed=42) 给出；中途重设用不带参数的 helpers.set_seed()。"""
+    first, *rest = code_cells(load(path))
+    for cell in rest:
+        for line in source(cell).splitlines():
+            code = line.split("#")[0]
+            assert not SEEDING.search(code), f"请用 helpers.set_seed() 设置种子：{line.strip()!r}"
+            assert not LITERAL_SEED.search(code), f"写死的种子会躲过换种子检查：{line.strip()!r}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_modern_api_only(path):
     for cell in code_cells(load(path)):
-        src = text_of(cell["source"])
+        src = source(cell)
         assert "input_shape=" not in src, "用 keras.Input(shape=...) 代替 input_shape="
         code_lines = [ln for ln in src.splitlines() if not ln.lstrip().startswith("#")]
         assert not any("keras.datasets" in ln for ln in code_lines), "数据请通过 helpers 从 data/ 加载"
         assert "plt.grid(b=" not in src
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_training_cells_are_tagged(path):
     for cell in code_cells(load(path)):
-        src = text_of(cell["source"])
+        src = source(cell)
         updates = "apply" in src or "assign_sub" in src
         loop = re.search(r"^\s*for\b", src, re.MULTILINE) and "GradientTape" in src and updates
         trains = ".fit(" in src or loop
         if trains:
-            assert "train" in cell.get("metadata", {}).get("tags", []), f"训练单元缺少 train 标签：{src[:60]!r}"
+            assert "train" in tags(cell), f"训练单元缺少 train 标签：{src[:60]!r}"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_ignored_outputs_are_followed_by_a_checked_cell(path):
     cells = code_cells(load(path))
     for i, cell in enumerate(cells):
-        if "nbval-ignore-output" in cell.get("metadata", {}).get("tags", []):
+        if "nbval-ignore-output" in tags(cell):
             assert i + 1 < len(cells), "最后一个单元的输出不能被忽略"
             nxt = cells[i + 1]
-            assert "nbval-ignore-output" not in nxt.get("metadata", {}).get("tags", []), (
-                f"忽略输出的单元后面应有一个可比对的检查单元：{text_of(cell['source'])[:60]!r}"
+            assert "nbval-ignore-output" not in tags(nxt), (
+                f"忽略输出的单元后面应有一个可比对的检查单元：{source(cell)[:60]!r}"
             )
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_sections_summary_and_exercises(path):
     nb = load(path)
     md = markdown(nb)
@@ -168,11 +150,11 @@ def test_sections_summary_and_exercises(path):
     assert exercises.count("<details>") >= 3, "至少 3 道练习，每道的答案折叠在 <details> 中"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_images_exist_with_alt_text_and_nothing_remote(path):
     nb = load(path)
     for cell in nb["cells"]:
-        src = text_of(cell["source"])
+        src = source(cell)
         assert "<iframe" not in src.lower() and "IFrame(" not in src, "不要嵌入 iframe，用普通链接"
     for src, alt in image_sources(nb):
         assert not re.match(r"(https?:)?//", src), f"远程图片：{src}"
@@ -188,25 +170,24 @@ def test_every_image_is_referenced():
     assert not unused, f"images/ 中有没被任何 notebook 引用的图片：{unused}"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_trained_outputs_are_not_compared_verbatim(path):
     """训练单元的输出（日志、损失）随机器而变：不输出，或放进 nbval-ignore-output 单元。"""
     cells = code_cells(load(path))
-    trains = [c for c in cells if "train" in c.get("metadata", {}).get("tags", [])]
+    trains = [c for c in cells if "train" in tags(c)]
     for cell in trains:
         if cell.get("outputs"):
-            tags = cell.get("metadata", {}).get("tags", [])
-            assert "nbval-ignore-output" in tags, f"训练单元有输出却会被逐字比对：{text_of(cell['source'])[:60]!r}"
+            assert "nbval-ignore-output" in tags(cell), f"训练单元有输出却会被逐字比对：{source(cell)[:60]!r}"
     if trains:
-        sources = "\n".join(text_of(c["source"]) for c in cells)
+        sources = "\n".join(source(c) for c in cells)
         assert "helpers.checkpoint(" in sources, "训练了模型，却没有任何在各种机器上都成立的检查点"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_checkpoint_lines_say_true(path):
     """保存的输出里每一行检查点都必须是 True。"""
     for cell in code_cells(load(path)):
-        if "helpers.checkpoint(" not in text_of(cell["source"]):
+        if "helpers.checkpoint(" not in source(cell):
             continue
         for text in output_texts(cell):
             assert not re.search(r": False$", text, re.MULTILINE), f"检查点没有通过：{text[:200]}"

@@ -2,42 +2,18 @@
 
 import json
 import re
-from pathlib import Path
 
 import pytest
+import set_slides
+from course_notebooks import IDS, NOTEBOOKS, first_line, headings, load, slide_type, source
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-ids = [p.name for p in NOTEBOOKS]
 FIX = "运行 python tools/set_slides.py 重新生成幻灯片元数据"
 # jupyterlab-rise 附带的 reveal.js 主题中，只有这三个不从网上加载字体（默认的 simple 会加载）
 OFFLINE_THEMES = {"white", "black", "serif"}
 SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "skip", "notes"}
 
 
-def load(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def text_of(value) -> str:
-    return "".join(value) if isinstance(value, list) else (value or "")
-
-
-def slide_type(cell: dict) -> str | None:
-    return cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
-
-
-def headings(text: str):
-    """(行号, 级别, 标题)：不算代码块中的行。"""
-    fenced = False
-    for i, line in enumerate(text.splitlines()):
-        if re.match(r"\s*(```|~~~)", line):
-            fenced = not fenced
-        elif not fenced and (m := re.match(r"(#{1,6})\s+(\S.*)", line)):
-            yield i, len(m.group(1)), m.group(2)
-
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_rise_metadata_works_offline_and_scrolls(path):
     rise = load(path)["metadata"].get("rise")
     assert rise, f"notebook 缺少 RISE 元数据：{FIX}"
@@ -45,22 +21,22 @@ def test_rise_metadata_works_offline_and_scrolls(path):
     assert rise.get("scroll") is True, "长的幻灯片需要能滚动（scroll: true）"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_first_cell_is_a_slide_and_every_cell_has_a_slide_type(path):
     cells = load(path)["cells"]
     assert slide_type(cells[0]) == "slide", f"第一个单元应当是一张幻灯片：{FIX}"
     for cell in cells:
-        assert slide_type(cell) in SLIDE_TYPES, f"单元没有幻灯片类型：{text_of(cell['source'])[:60]!r}；{FIX}"
+        assert slide_type(cell) in SLIDE_TYPES, f"单元没有幻灯片类型：{source(cell)[:60]!r}；{FIX}"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_section_headings_open_slides(path):
     """## 标题（包括小结和练习）各开始一张幻灯片，### 标题开始一张子幻灯片。"""
     for cell in load(path)["cells"]:
         if cell["cell_type"] != "markdown":
             continue
-        text = text_of(cell["source"])
-        first = next((i for i, line in enumerate(text.splitlines()) if line.strip()), None)
+        text = source(cell)
+        first = first_line(text)
         for line_no, level, title in headings(text):
             if level == 2:
                 assert line_no == first, (
@@ -73,57 +49,52 @@ def test_section_headings_open_slides(path):
                 assert slide_type(cell) == "subslide", f"“{title}”应当开始一张子幻灯片：{FIX}"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_exercises_are_on_their_own_slide_with_hidden_solutions(path):
     cells = load(path)["cells"]
     starts = [
         i
         for i, c in enumerate(cells)
-        if c["cell_type"] == "markdown" and re.match(r"\s*##\s.*练习", text_of(c["source"]))
+        if c["cell_type"] == "markdown" and re.match(r"\s*##\s.*练习", source(c))
     ]
     assert len(starts) == 1, "应当有一个以“## ... 练习”开头的单元"
     assert slide_type(cells[starts[0]]) == "slide"
     # 答案仍然折叠着：放映时不会剧透
-    rest = "\n".join(text_of(c["source"]) for c in cells[starts[0] :] if c["cell_type"] == "markdown")
+    rest = "\n".join(source(c) for c in cells[starts[0] :] if c["cell_type"] == "markdown")
     assert rest.count("<details>") >= 3
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_code_lines_fit_on_a_slide(path):
     """幻灯片在 1280 像素宽的投影上放映：代码行不超过 88 个字符，才不会出现横向滚动条。"""
     for cell in load(path)["cells"]:
         if cell["cell_type"] != "code":
             continue
-        for line in text_of(cell["source"]).splitlines():
+        for line in source(cell).splitlines():
             assert len(line) <= 88, f"代码行有 {len(line)} 个字符（最多 88），请折行：{line[:60]!r}"
-
-
-def set_slides_module():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("set_slides", ROOT / "tools" / "set_slides.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def without_metadata(nb: dict) -> list:
     return [{k: v for k, v in c.items() if k != "metadata"} for c in nb["cells"]]
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_set_slides_only_touches_metadata_and_is_idempotent(path, tmp_path):
-    tool = set_slides_module()
     copy = tmp_path / path.name
     copy.write_bytes(path.read_bytes())
-    assert tool.main([str(copy)]) == 0
+    assert set_slides.main([str(copy)]) == 0
     once = copy.read_text(encoding="utf-8")
     assert without_metadata(json.loads(once)) == without_metadata(load(path)), "脚本只应改元数据"
-    assert tool.main([str(copy), "--check"]) == 0, "第二次运行不应再有变化"
-    tool.main([str(copy), "--split-headings"])
+    assert set_slides.main([str(copy), "--check"]) == 0, "第二次运行不应再有变化"
+    set_slides.main([str(copy), "--split-headings"])
     split = json.loads(copy.read_text(encoding="utf-8"))
-    assert tool.main([str(copy), "--split-headings", "--check"]) == 0
+    assert set_slides.main([str(copy), "--split-headings", "--check"]) == 0
     # 拆开单元不会丢掉或改动任何文字
-    joined = "\n".join(text_of(c["source"]) for c in split["cells"])
-    assert re.sub(r"\s", "", joined) == re.sub(r"\s", "", "\n".join(text_of(c["source"]) for c in load(path)["cells"]))
+    joined = "\n".join(source(c) for c in split["cells"])
+    assert re.sub(r"\s", "", joined) == re.sub(r"\s", "", "\n".join(source(c) for c in load(path)["cells"]))
     assert len({c["id"] for c in split["cells"]}) == len(split["cells"]), "单元 id 必须各不相同"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_stored_slide_metadata_is_current(path):
+    assert set_slides.main([str(path), "--check"]) == 0, FIX

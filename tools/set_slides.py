@@ -31,8 +31,8 @@ import sys
 import unicodedata
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOK_DIR = ROOT / "notebooks"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from course_notebooks import HEADING, MD_IMAGE, NOTEBOOKS, first_line, heading_level, headings, text_of  # noqa: E402
 
 RISE = {
     "theme": "white",  # 默认主题 simple 会从网上加载字体；white 只用本地字体
@@ -48,50 +48,15 @@ PAGE_HEIGHT = 620
 CONTENT_WIDTH = 1100
 MD_LINE, MD_CHARS = 26, 140  # Markdown 一行的高度、一行能放下的字符宽度（汉字算 2）
 CODE_LINE, CODE_PAD = 18, 24
-HEADING = 48
+HEADING_HEIGHT = 48
 DEFAULT_IMAGE = 320
 
-HEADING_RE = re.compile(r"^(#{1,6})\s+\S")
-FENCE_RE = re.compile(r"^\s*(```|~~~)")
-MD_IMAGE_RE = re.compile(r"!\[[^\]]*\]\((?P<src>[^)\s]+)")
 EXERCISE_RE = re.compile(r"\*\*[^*\n]*练习")  # “**练习 1……**”“**检查练习 02-1……**”
-
-
-def text_of(value) -> str:
-    return "".join(value) if isinstance(value, list) else (value or "")
 
 
 def as_source(text: str) -> list[str]:
     """nbformat 保存 source 的方式：按行切开，每行保留换行符。"""
     return text.splitlines(keepends=True)
-
-
-def heading_lines(text: str) -> list[tuple[int, int]]:
-    """(行号, 标题级别)：跳过代码块和 <details> 中的行。"""
-    found, fenced, details = [], False, 0
-    for i, line in enumerate(text.splitlines()):
-        if FENCE_RE.match(line):
-            fenced = not fenced
-            continue
-        if fenced:
-            continue
-        details += line.count("<details") - line.count("</details>")
-        m = HEADING_RE.match(line)
-        if m and details <= 0:
-            found.append((i, len(m.group(1))))
-    return found
-
-
-def heading_level(cell: dict) -> int:
-    """单元以标题开始时返回标题级别（1～6），否则 0。"""
-    if cell["cell_type"] != "markdown":
-        return 0
-    text = text_of(cell["source"])
-    first = next((i for i, line in enumerate(text.splitlines()) if line.strip()), None)
-    for line_no, level in heading_lines(text):
-        if line_no == first:
-            return level
-    return 0
 
 
 def slide_type_for_heading(level: int, index: int) -> str | None:
@@ -130,12 +95,12 @@ def markdown_height(text: str, notebook_dir: Path) -> int:
             details += opened
             continue
         details += opened
-        if HEADING_RE.match(line):
-            height += HEADING
+        if HEADING.match(line):
+            height += HEADING_HEIGHT
         elif not line.strip():
             height += MD_LINE // 2
         else:
-            for m in MD_IMAGE_RE.finditer(line):
+            for m in MD_IMAGE.finditer(line):
                 path = (notebook_dir / m["src"]).resolve()
                 head = path.read_bytes()[:24] if path.is_file() else b""
                 height += image_height(png_size(head))
@@ -221,11 +186,11 @@ def split_headings(nb: dict) -> list[str]:
             continue
         lines = text.splitlines(keepends=True)
         cuts = []
-        for line_no, level in heading_lines(text):
+        for line_no, level, _ in headings(text):
             if level not in (2, 3) or not "".join(lines[:line_no]).strip():
                 continue
             before = [ln for ln in lines[:line_no] if ln.strip()]
-            if level == 3 and before and HEADING_RE.match(before[-1]) and before[-1].startswith("## "):
+            if level == 3 and before and HEADING.match(before[-1]) and before[-1].startswith("## "):
                 continue
             cuts.append(line_no)
         if not cuts:
@@ -259,9 +224,8 @@ def headings_inside_cells(nb: dict) -> list[str]:
         if cell["cell_type"] != "markdown":
             continue
         lines = text.splitlines()
-        first = next((i for i, line in enumerate(lines) if line.strip()), None)
-        for line_no, level in heading_lines(text):
-            if level == 2 and line_no != first:
+        for line_no, level, _ in headings(text):
+            if level == 2 and line_no != first_line(text):
                 found.append(lines[line_no].strip())
     return found
 
@@ -276,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="只检查，不写文件")
     parser.add_argument("--split-headings", action="store_true", help="先把单元中间的 ## / ### 标题拆成新单元")
     args = parser.parse_args(argv)
-    paths = args.notebooks or sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+    paths = args.notebooks or NOTEBOOKS
     stale = 0
     for path in paths:
         raw = path.read_text(encoding="utf-8")

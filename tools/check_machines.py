@@ -6,16 +6,17 @@
   nbval  在几种“机器变体”下用 nbval 重新执行每个 notebook，并与保存的输出比对，必须全部通过：
          one-core（taskset -c N，只用一个核）、onednn-off（TF_ENABLE_ONEDNN_OPTS=0）、
          isa-avx（ONEDNN_MAX_CPU_ISA=AVX，限制指令集）。
-  sweep  用其他随机种子（helpers.setup(种子)，中途的 helpers.set_seed(42) 也换成同一个种子）
-         在 default 与 one-core 两种变体下执行每个 notebook，
+  sweep  用其他随机种子（环境变量 COURSE_SEED，helpers.setup() 用它代替 42，
+         之后不带参数的 helpers.set_seed() 也用它）在 default 与 one-core 两种变体下执行每个 notebook，
          不比对输出；每一行 helpers.checkpoint 都必须是 True，且不能出错。
+         notebook 的源码不做任何改动：第一个单元必须打印出它收到的种子，否则算失败。
          按检查点列出实测值的最小值 / 中位数 / 最大值和阈值。
 
 用法（在仓库根目录）::
 
     make check-machines                                        # 两部分都跑（2 核上约 26 分钟）
-    .venv/bin/python tests/check_machines.py nbval --notebooks 04 05
-    .venv/bin/python tests/check_machines.py sweep --notebooks 04 --seeds 1 2 3 4 5
+    .venv/bin/python tools/check_machines.py nbval --notebooks 04 05
+    .venv/bin/python tools/check_machines.py sweep --notebooks 04 --seeds 1 2 3 4 5
 
 只用一个核的任务会在每个核上各跑一个，同时进行；其余任务依次独占整台机器。
 """
@@ -26,7 +27,6 @@ import argparse
 import json
 import os
 import queue
-import re
 import statistics
 import subprocess
 import sys
@@ -36,10 +36,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOK_DIR = ROOT / "notebooks"
-SETUP_CALL = re.compile(r"helpers\.setup\(\s*(seed=)?42\s*\)")
-RESEED_CALL = re.compile(r"helpers\.set_seed\(\s*(seed=)?42\s*\)")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from course_notebooks import ROOT, matching  # noqa: E402
 
 # 变体名 -> (是否只用一个核, 额外的环境变量)
 VARIANTS: dict[str, tuple[bool, dict[str, str]]] = {
@@ -62,20 +60,11 @@ class Job:
     checkpoints: list[dict] = field(default_factory=list)
 
 
-def notebooks_matching(prefixes: list[str] | None) -> list[Path]:
-    found = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
-    if prefixes:
-        found = [p for p in found if p.name.startswith(tuple(prefixes))]
-    if not found:
-        sys.exit(f"没有找到 notebook：{prefixes}")
-    return found
-
-
 def command_for(job: Job, out_dir: Path) -> list[str]:
     if job.kind == "nbval":
         return [sys.executable, "-m", "pytest", "-q", str(job.notebook.relative_to(ROOT))]
     out = out_dir / f"{job.notebook.stem}-{job.variant}-seed{job.seed}.ipynb"
-    return [sys.executable, __file__, "_execute", str(job.notebook), str(job.seed), str(out)]
+    return [sys.executable, __file__, "_execute", str(job.notebook), str(out)]
 
 
 def run(job: Job, core: int | None, out_dir: Path) -> Job:
@@ -83,6 +72,8 @@ def run(job: Job, core: int | None, out_dir: Path) -> Job:
     log = out_dir / f"{job.notebook.stem}-{job.kind}-{job.variant}-seed{job.seed}.jsonl"
     log.unlink(missing_ok=True)
     env = {**os.environ, **extra_env, "COURSE_CHECKPOINT_LOG": str(log), "PYTHONHASHSEED": "0"}
+    if job.seed is not None:
+        env["COURSE_SEED"] = str(job.seed)
     cmd = command_for(job, out_dir)
     if single_core:
         cmd = ["taskset", "-c", str(core), *cmd]
@@ -162,21 +153,14 @@ def print_sweep_table(jobs: list[Job]) -> None:
                   f"{statistics.median(vals):.4g} | {max(vals):.4g} | {len(vals)} | {false[(label, op, threshold)]} |")
 
 
-def execute_with_seed(notebook: Path, seed: int, out: Path) -> int:
-    """子进程：把第一个代码单元里的 helpers.setup(42) 换成另一个种子，执行整个 notebook。"""
+def execute_with_seed(notebook: Path, out: Path) -> int:
+    """子进程：原样执行整个 notebook（内核从环境变量 COURSE_SEED 得到种子），检查错误与 stderr。"""
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
+    seed = os.environ["COURSE_SEED"]
     nb = nbformat.read(notebook, as_version=4)
-    first = next(c for c in nb.cells if c.cell_type == "code")
-    if not SETUP_CALL.search(first.source):
-        print(f"{notebook.name}: 第一个代码单元里没有 helpers.setup(42)", file=sys.stderr)
-        return 2
-    first.source = SETUP_CALL.sub(f"helpers.setup({seed})", first.source)
-    for cell in nb.cells:  # 中途重新设种子（让单元可以重跑）的地方也换成同一个种子
-        if cell.cell_type == "code":
-            cell.source = RESEED_CALL.sub(f"helpers.set_seed({seed})", cell.source)
     client = NotebookClient(nb, timeout=1200, kernel_name="python3",
                             resources={"metadata": {"path": str(notebook.parent)}})
     try:
@@ -186,6 +170,10 @@ def execute_with_seed(notebook: Path, seed: int, out: Path) -> int:
         print(str(err)[-3000:], file=sys.stderr)
         code = 1
     nbformat.write(nb, out)
+    printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    if f"随机种子：{seed}（来自环境变量 COURSE_SEED）" not in printed:
+        print(f"{notebook.name}: 没有打印出种子 {seed}：helpers.setup() 没有用 COURSE_SEED", file=sys.stderr)
+        code = code or 1
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error" or output.get("name") == "stderr":
@@ -195,8 +183,8 @@ def execute_with_seed(notebook: Path, seed: int, out: Path) -> int:
 
 
 def main() -> int:
-    if len(sys.argv) == 5 and sys.argv[1] == "_execute":
-        return execute_with_seed(Path(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4]))
+    if len(sys.argv) == 4 and sys.argv[1] == "_execute":
+        return execute_with_seed(Path(sys.argv[2]), Path(sys.argv[3]))
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("part", choices=["all", "nbval", "sweep"], nargs="?", default="all")
     parser.add_argument("--notebooks", nargs="*", help="notebook 编号前缀，例如 04 05（默认全部）")
@@ -206,7 +194,9 @@ def main() -> int:
     parser.add_argument("--sweep-variants", nargs="*", default=["default", "one-core"], choices=list(VARIANTS))
     args = parser.parse_args()
 
-    notebooks = notebooks_matching(args.notebooks)
+    notebooks = matching(args.notebooks)
+    if not notebooks:
+        sys.exit(f"没有找到 notebook：{args.notebooks}")
     out_dir = Path(tempfile.mkdtemp(prefix="check-machines-"))
     print(f"executed notebooks and checkpoint logs: {out_dir}", flush=True)
     start = time.perf_counter()
