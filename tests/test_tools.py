@@ -1,0 +1,42 @@
+"""tools/ 中的维护者脚本：换种子的检查不改 notebook 的源码，而且能发现没有用上种子的 notebook。"""
+
+import sys
+
+import check_machines
+import nbformat
+import pytest
+
+
+def tiny_notebook(path, code: str):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.mark.parametrize("code, ok", [
+    ("import os\nprint(f\"随机种子：{os.environ['COURSE_SEED']}（来自环境变量 COURSE_SEED）\")", True),
+    ("print('helpers.setup(42)')", False),  # 没有用环境变量里的种子
+])
+def test_seed_sweep_requires_the_notebook_to_use_course_seed(tmp_path, monkeypatch, capsys, code, ok):
+    source = tiny_notebook(tmp_path / "in.ipynb", code)
+    before = source.read_bytes()
+    monkeypatch.setenv("COURSE_SEED", "7")
+    assert (check_machines.execute_with_seed(source, tmp_path / "out.ipynb") == 0) is ok
+    assert source.read_bytes() == before  # 原样执行，不改源码
+    if not ok:
+        assert "没有打印出种子 7" in capsys.readouterr().err
+
+
+def test_sweep_jobs_pass_the_seed_through_the_environment(tmp_path, monkeypatch):
+    seen = {}
+
+    def fake_run(cmd, cwd, env, capture_output, text):
+        seen.update(cmd=cmd, seed=env.get("COURSE_SEED"))
+        return type("Done", (), {"returncode": 0, "stdout": "", "stderr": ""})()
+
+    monkeypatch.setattr(check_machines.subprocess, "run", fake_run)
+    monkeypatch.setattr(check_machines, "command_for", lambda job, out: [sys.executable, "run", str(job.seed)])
+    job = check_machines.Job("sweep", tmp_path / "05_x.ipynb", "default", seed=3)
+    check_machines.run(job, None, tmp_path)
+    assert seen["seed"] == "3" and job.ok
