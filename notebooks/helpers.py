@@ -181,7 +181,7 @@ def plot_confusion_matrix(
 _COMPARE = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
 
 
-def checkpoint(label: str, value: float, op: str, threshold: float) -> None:
+def checkpoint(label: str, value: float, op: str, threshold: float, *, identity: bool = False) -> None:
     """打印一行 ``label op threshold: True/False``。
 
     训练出来的数字（损失、准确率……）在另一台电脑上会在最后几位不同，
@@ -191,6 +191,8 @@ def checkpoint(label: str, value: float, op: str, threshold: float) -> None:
 
     若设置了环境变量 ``COURSE_CHECKPOINT_LOG``（make check-machines 会设置），
     还会把实际数值追加写入该文件，用来统计不同种子和机器下的最小值、中位数和最大值。
+    ``identity=True`` 声明这一行不管训练与否都成立（例如概率之和为 1）：
+    维护者的“不训练”检查（tools/check_machines.py no-training）把它单独列出，而不要求它变成 False。
     """
     if op not in _COMPARE:
         raise ValueError(f"op 只能是 {' '.join(_COMPARE)} 之一，收到的是 {op!r}")
@@ -199,6 +201,6 @@ def checkpoint(label: str, value: float, op: str, threshold: float) -> None:
     print(f"{label} {op} {threshold}: {ok}")
     log = os.environ.get("COURSE_CHECKPOINT_LOG")
     if log:
-        record = {"label": label, "value": value, "op": op, "threshold": threshold, "ok": ok}
+        record = {"label": label, "value": value, "op": op, "threshold": threshold, "ok": ok, "identity": identity}
         with open(log, "a", encoding="utf-8") as f:
             f.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -1,10 +1,14 @@
-"""tools/ 中的维护者脚本：换种子的检查不改 notebook 的源码，而且能发现没有用上种子的 notebook。"""
+"""tools/ 中的维护者脚本：换种子的检查不改 notebook 的源码，而且能发现没有用上种子的 notebook；
+“不训练”的启动文件确实让权重停在初始值。"""
 
+import os
+import subprocess
 import sys
 
 import check_machines
 import nbformat
 import pytest
+from course_notebooks import ROOT
 
 
 def tiny_notebook(path, code: str):
@@ -40,3 +44,31 @@ def test_sweep_jobs_pass_the_seed_through_the_environment(tmp_path, monkeypatch)
     job = check_machines.Job("sweep", tmp_path / "05_x.ipynb", "default", seed=3)
     check_machines.run(job, None, tmp_path)
     assert seen["seed"] == "3" and job.ok
+
+
+NO_TRAINING_PROBE = """
+import runpy, sys
+runpy.run_path(sys.argv[1])  # 和内核的启动文件一样执行
+import keras, numpy as np, tensorflow as tf
+model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+model.compile(optimizer="rmsprop", loss="mse")
+start = [v.numpy().copy() for v in model.weights]
+model.fit(np.random.rand(64, 3), np.random.rand(64, 2), epochs=2, verbose=0)
+with tf.GradientTape() as tape:
+    loss = tf.reduce_sum(model(np.ones((1, 3))))
+for w, g in zip(model.trainable_variables, tape.gradient(loss, model.trainable_variables)):
+    w.assign_sub(0.1 * g)
+print(all(np.array_equal(a, v.numpy()) for a, v in zip(start, model.weights)))
+"""
+
+
+def test_no_training_startup_leaves_the_weights_where_they_started(tmp_path):
+    """“不训练”检查的前提：fit 和手写循环都不改权重，而且被拦下的更新都记了下来。"""
+    log = tmp_path / "blocked.txt"
+    result = subprocess.run(
+        [sys.executable, "-c", NO_TRAINING_PROBE, str(ROOT / "tools" / "no_training.py")],
+        cwd=ROOT / "notebooks", env={**os.environ, "COURSE_NO_TRAINING_LOG": str(log)},
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.stdout.strip() == "True", result.stderr[-2000:]
+    assert log.read_text().split() == ["optimizer.apply", "Variable.assign_sub"]

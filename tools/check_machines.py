@@ -10,6 +10,10 @@
          之后不带参数的 helpers.set_seed() 也用它）在 default 与 one-core 两种变体下执行每个 notebook，
          不比对输出；每一行 helpers.checkpoint 都必须是 True，且不能出错。
          notebook 的源码不做任何改动：第一个单元必须打印出它收到的种子，否则算失败。
+  no-training  让训练什么也不做（tools/no_training.py：优化器的更新和 assign_sub 都不改权重），
+         原样执行每个训练模型的 notebook。关于训练结果的检查行这时都必须是 False；
+         声明为恒等式（helpers.checkpoint(..., identity=True)，不管训练与否都成立）的单独列出。
+         （检查行改写之前，这一部分不在 all 里：见 README。）
          按检查点列出实测值的最小值 / 中位数 / 最大值和阈值。
 
 用法（在仓库根目录）::
@@ -17,6 +21,7 @@
     make check-machines                                        # 两部分都跑（2 核上约 26 分钟）
     .venv/bin/python tools/check_machines.py nbval --notebooks 04 05
     .venv/bin/python tools/check_machines.py sweep --notebooks 04 --seeds 1 2 3 4 5
+    .venv/bin/python tools/check_machines.py no-training
 
 只用一个核的任务会在每个核上各跑一个，同时进行；其余任务依次独占整台机器。
 """
@@ -27,6 +32,7 @@ import argparse
 import json
 import os
 import queue
+import shutil
 import statistics
 import subprocess
 import sys
@@ -50,7 +56,7 @@ VARIANTS: dict[str, tuple[bool, dict[str, str]]] = {
 
 @dataclass
 class Job:
-    kind: str  # "nbval" 或 "sweep"
+    kind: str  # "nbval"、"sweep" 或 "no-training"
     notebook: Path
     variant: str
     seed: int | None = None
@@ -63,7 +69,7 @@ class Job:
 def command_for(job: Job, out_dir: Path) -> list[str]:
     if job.kind == "nbval":
         return [sys.executable, "-m", "pytest", "-q", str(job.notebook.relative_to(ROOT))]
-    out = out_dir / f"{job.notebook.stem}-{job.variant}-seed{job.seed}.ipynb"
+    out = out_dir / f"{job.notebook.stem}-{job.kind}-{job.variant}-seed{job.seed}.ipynb"
     return [sys.executable, __file__, "_execute", str(job.notebook), str(out)]
 
 
@@ -74,6 +80,14 @@ def run(job: Job, core: int | None, out_dir: Path) -> Job:
     env = {**os.environ, **extra_env, "COURSE_CHECKPOINT_LOG": str(log), "PYTHONHASHSEED": "0"}
     if job.seed is not None:
         env["COURSE_SEED"] = str(job.seed)
+    if job.kind == "no-training":
+        ipython_dir = out_dir / "ipython-no-training"
+        startup = ipython_dir / "profile_default" / "startup"
+        startup.mkdir(parents=True, exist_ok=True)
+        shutil.copy(Path(__file__).with_name("no_training.py"), startup / "00-no-training.py")
+        blocked = out_dir / f"{job.notebook.stem}-blocked-updates.txt"
+        blocked.unlink(missing_ok=True)
+        env.update(IPYTHONDIR=str(ipython_dir), COURSE_NO_TRAINING_LOG=str(blocked))
     cmd = command_for(job, out_dir)
     if single_core:
         cmd = ["taskset", "-c", str(core), *cmd]
@@ -83,7 +97,14 @@ def run(job: Job, core: int | None, out_dir: Path) -> Job:
     job.checkpoints = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
     false_lines = [c for c in job.checkpoints if not c["ok"]]
     job.ok = proc.returncode == 0 and not (job.kind == "sweep" and false_lines)
-    if not job.ok:
+    if job.kind == "no-training":
+        still_true = [c for c in job.checkpoints if c["ok"] and not c.get("identity")]
+        updates = blocked.read_text().split() if blocked.exists() else []
+        job.ok = bool(updates) and not still_true and bool(job.checkpoints)
+        job.detail = f"blocked updates: {', '.join(updates) or 'none (training was not intercepted)'}"
+        if still_true:
+            job.detail += "\nTrue without training: " + "; ".join(c["label"] for c in still_true)
+    elif not job.ok:
         tail = (proc.stdout + proc.stderr).strip().splitlines()[-15:]
         job.detail = "\n".join(tail)
         if false_lines:
@@ -153,15 +174,31 @@ def print_sweep_table(jobs: list[Job]) -> None:
                   f"{statistics.median(vals):.4g} | {max(vals):.4g} | {len(vals)} | {false[(label, op, threshold)]} |")
 
 
+def print_no_training_table(jobs: list[Job]) -> None:
+    print("\nno-training: every check about what training did must print False when nothing is trained")
+    for j in jobs:
+        print(f"  {j.notebook.name[:2]}: {j.detail.splitlines()[0]}")
+    print("\n| notebook | check | with training (stored) | without training | declared identity |")
+    print("|---|---|---|---|---|")
+    for j in jobs:
+        for c in j.checkpoints:
+            print(f"| {j.notebook.name[:2]} | {c['label']} | True | {c['ok']} | {'yes' if c.get('identity') else ''} |")
+    counted = [c for j in jobs for c in j.checkpoints if not c.get("identity")]
+    print(f"\n{sum(c['ok'] for c in counted)} of {len(counted)} undeclared checks still print True without training")
+
+
 def execute_with_seed(notebook: Path, out: Path) -> int:
-    """子进程：原样执行整个 notebook（内核从环境变量 COURSE_SEED 得到种子），检查错误与 stderr。"""
+    """子进程：原样执行整个 notebook（内核从环境变量 COURSE_SEED 得到种子），检查错误与 stderr。
+
+    “不训练”的运行（设置了 COURSE_NO_TRAINING_LOG）不换种子，出错也继续执行后面的单元，不检查输出。
+    """
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
-    seed = os.environ["COURSE_SEED"]
+    no_training = "COURSE_NO_TRAINING_LOG" in os.environ
     nb = nbformat.read(notebook, as_version=4)
-    client = NotebookClient(nb, timeout=1200, kernel_name="python3",
+    client = NotebookClient(nb, timeout=1200, kernel_name="python3", allow_errors=no_training,
                             resources={"metadata": {"path": str(notebook.parent)}})
     try:
         client.execute()
@@ -170,6 +207,9 @@ def execute_with_seed(notebook: Path, out: Path) -> int:
         print(str(err)[-3000:], file=sys.stderr)
         code = 1
     nbformat.write(nb, out)
+    if no_training:
+        return 0
+    seed = os.environ["COURSE_SEED"]
     printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
     if f"随机种子：{seed}（来自环境变量 COURSE_SEED）" not in printed:
         print(f"{notebook.name}: 没有打印出种子 {seed}：helpers.setup() 没有用 COURSE_SEED", file=sys.stderr)
@@ -186,7 +226,7 @@ def main() -> int:
     if len(sys.argv) == 4 and sys.argv[1] == "_execute":
         return execute_with_seed(Path(sys.argv[2]), Path(sys.argv[3]))
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("part", choices=["all", "nbval", "sweep"], nargs="?", default="all")
+    parser.add_argument("part", choices=["all", "nbval", "sweep", "no-training"], nargs="?", default="all")
     parser.add_argument("--notebooks", nargs="*", help="notebook 编号前缀，例如 04 05（默认全部）")
     parser.add_argument("--seeds", nargs="*", type=int, default=[1, 2, 3, 4, 5])
     parser.add_argument("--nbval-variants", nargs="*", default=["one-core", "onednn-off", "isa-avx"],
@@ -204,6 +244,11 @@ def main() -> int:
     # 没有检查点的 notebook（不训练模型）换种子没有意义，不进入 sweep
     trained = [nb for nb in notebooks if "helpers.checkpoint(" in nb.read_text(encoding="utf-8")]
     sweep_jobs = [Job("sweep", nb, v, s) for nb in trained for v in args.sweep_variants for s in args.seeds]
+    no_training_jobs = [Job("no-training", nb, "default") for nb in trained]
+    if args.part == "no-training":
+        print("no-training runs:", flush=True)
+        run_all(no_training_jobs, out_dir)
+        print_no_training_table(no_training_jobs)
     if args.part in ("all", "nbval"):
         print("nbval under machine variants:", flush=True)
         run_all(nbval_jobs, out_dir)
@@ -214,7 +259,8 @@ def main() -> int:
         print_nbval_table(nbval_jobs)
     if args.part in ("all", "sweep"):
         print_sweep_table(sweep_jobs)
-    ran = (nbval_jobs if args.part != "sweep" else []) + (sweep_jobs if args.part != "nbval" else [])
+    ran = {"all": nbval_jobs + sweep_jobs, "nbval": nbval_jobs, "sweep": sweep_jobs,
+           "no-training": no_training_jobs}[args.part]
     failed = [j for j in ran if not j.ok]
     for j in failed:
         print(f"\n--- {j.kind} {j.notebook.name} {j.variant} seed {j.seed}:\n{j.detail}")
