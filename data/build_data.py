@@ -150,7 +150,10 @@ def main() -> None:
     check_facts(datasets)
     for filename, arrays in datasets.items():
         np.savez_compressed(args.out / filename, **arrays)
-        print(f"{filename}: {course_data.content_sha256(arrays)}")
+        digest = course_data.content_sha256(arrays)
+        same = digest == course_data.DATA_SHA256[filename]
+        note = "与 DATA_SHA256 相同" if same else "与 DATA_SHA256 不同：更新 notebooks/course_data.py 和 data/README.md"
+        print(f"{filename}: {digest}（{note}）")
 
 
 if __name__ == "__main__":

@@ -113,7 +113,7 @@ def load_boston_housing(test_split: float = 0.2, seed: int = 113) -> Arrays:
     """加载波士顿房价数据，划分方式与 ``keras.datasets.boston_housing.load_data()`` 相同。
 
     Returns:
-        ``(x_train, y_train), (x_test, y_test)``：x 为 float64、13 个特征（第 5 列是 RM，平均房间数），
+        ``(x_train, y_train), (x_test, y_test)``：x 为 float64、13 个特征（从 0 数第 5 列是 RM，平均房间数），
         y 为房价中位数（单位：千美元）。默认 404 行训练、102 行测试。
     """
     d = load_npz("boston_housing.npz")
@@ -121,13 +121,14 @@ def load_boston_housing(test_split: float = 0.2, seed: int = 113) -> Arrays:
 
 
 # ---------------------------------------------------------------------------
-# 已知事实：数据集发布方公布的值。build_data.py 写出文件之前、测试加载之后都核对它们。
+# 已知事实：可以独立核对的值（发布方公布的，或广为引用的，例如 MNIST 像素的均值和标准差）。
+# build_data.py 写出文件之前、测试加载之后都核对它们。
 # ---------------------------------------------------------------------------
 
 MNIST_TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
 MNIST_TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
 BOSTON_TRAIN_X0 = [1.23247, 0, 8.14, 0, 0.538, 6.142, 91.7, 3.9769, 4, 307, 21, 396.9, 18.72]
-RM_COLUMN = 5  # 平均房间数
+RM_COLUMN = 5  # 平均房间数（列号从 0 数）
 LSTAT_COLUMN = 12  # 低收入人口比例（%）
 
 

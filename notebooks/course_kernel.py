@@ -109,14 +109,14 @@ def import_tensorflow_quietly() -> None:
             import tensorflow
 
             tensorflow.config.list_physical_devices()  # 让查找 GPU 的提示也在这里出现
-        finally:
+        finally:  # 导入失败时也要先恢复 stderr，再把 C++ 写下的错误显示出来
             os.dup2(saved_fd, 2)
             os.close(saved_fd)
-        captured.seek(0)
-        text = captured.read().decode("utf-8", errors="replace")
-    kept = [line for line in text.splitlines() if line.strip() and not TF_NOISE.search(line)]
-    if kept:  # 真正的错误或未知信息：照样显示给学习者
-        print("\n".join(kept), file=sys.stderr)
+            captured.seek(0)
+            text = captured.read().decode("utf-8", errors="replace")
+            kept = [line for line in text.splitlines() if line.strip() and not TF_NOISE.search(line)]
+            if kept:  # 真正的错误或未知信息：照样显示给学习者
+                print("\n".join(kept), file=sys.stderr)
 
 
 _filtering = False

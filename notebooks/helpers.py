@@ -1,14 +1,14 @@
 """TensorFlow 深度学习训练营的共享辅助模块：每个 notebook 的第一个单元都 ``import helpers``。
 
-它做四件事，每件都只有几十行，值得读一读：
+它做四件事，值得读一读：
 
 1. 固定随机种子、设置统一的绘图风格（``setup``、``set_seed``）；
 2. 从仓库自带的 ``data/`` 离线加载数据集，返回值与 ``keras.datasets`` 相同（``load_mnist`` 等）；
 3. 三个画图函数：训练曲线、图像网格、混淆矩阵；
 4. ``checkpoint``：训练结果的检查行，在任何机器上都打印同样的一行。
 
-导入时，它先让内核为课程做好准备（检查包和版本、安静地导入 TensorFlow），
-这部分是“管道”，在旁边的 ``course_kernel.py`` 里；数据文件的读取与校验在 ``course_data.py`` 里。
+有两部分放在旁边的文件里，不读也没关系：导入时先让内核为课程做好准备（检查包和版本、
+安静地导入 TensorFlow）的 ``course_kernel.py``，以及读取并核对数据文件的 ``course_data.py``。
 """
 
 from __future__ import annotations
@@ -17,23 +17,22 @@ import course_kernel
 
 course_kernel.start()  # 必须在导入 TensorFlow 之前：检查环境，安静地导入 TensorFlow
 
-import json  # noqa: E402
-import operator  # noqa: E402
-import os  # noqa: E402
-import random  # noqa: E402
-from collections.abc import Mapping, Sequence  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
+import json
+import math
+import operator
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
 
-import keras  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import seaborn as sns  # noqa: E402
-import tensorflow as tf  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+import seaborn as sns
+import tensorflow as tf
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
-from course_data import DataFileError, load_boston_housing, load_fashion_mnist, load_mnist  # noqa: E402, F401
 
 # ---------------------------------------------------------------------------
 # 1. 随机种子与绘图风格
@@ -65,16 +64,17 @@ def set_seed(seed: int | None = None) -> None:
     不给 ``seed`` 时，用本课开头 ``setup()`` 设置的种子（想从头再来一遍时用它）。
     """
     seed = SEED if seed is None else seed
-    random.seed(seed)
-    np.random.seed(seed)
-    keras.utils.set_random_seed(seed)  # 同时设置 random、numpy 和 TensorFlow 的种子
+    keras.utils.set_random_seed(seed)  # 同时设置 Python 的 random、NumPy 和 TensorFlow 的种子
     tf.config.experimental.enable_op_determinism()
 
 
 # ---------------------------------------------------------------------------
-# 2. 数据集：load_mnist()、load_fashion_mnist()、load_boston_housing() 来自 course_data.py，
-#    每次加载都核对文件的校验和；文件坏了时报一条中文错误 (DataFileError)，并说明怎样恢复。
+# 2. 数据集：三个加载函数写在 course_data.py 里（那里不需要 TensorFlow），在这里可以直接用
+#    helpers.load_mnist() 等。每次加载都核对文件的校验和；文件坏了时报一条中文错误
+#    (DataFileError)，并说明怎样恢复。
 # ---------------------------------------------------------------------------
+
+from course_data import DataFileError, load_boston_housing, load_fashion_mnist, load_mnist  # noqa: F401
 
 # ---------------------------------------------------------------------------
 # 3. 画图
@@ -138,7 +138,7 @@ def plot_images(
     if ncols < 1:
         raise ValueError(f"ncols 必须是正整数，收到的是 {ncols}")
     ncols = min(ncols, n)
-    nrows = -(-n // ncols)  # 向上取整
+    nrows = math.ceil(n / ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + 0.3), squeeze=False)
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
@@ -158,6 +158,7 @@ def plot_confusion_matrix(
     Args:
         matrix: 形状 (K, K) 的整数矩阵，例如 ``tf.math.confusion_matrix`` 的结果。
         class_names: K 个类别名，可省略（省略时用 0..K-1）。
+        figsize: 图的大小（英寸）。
     """
     cm = np.asarray(matrix)
     if cm.ndim != 2 or cm.shape[0] != cm.shape[1]:
@@ -191,8 +192,7 @@ def checkpoint(label: str, value: float, op: str, threshold: float, *, identity:
 
     若设置了环境变量 ``COURSE_CHECKPOINT_LOG``（make check-machines 会设置），
     还会把实际数值追加写入该文件，用来统计不同种子和机器下的最小值、中位数和最大值。
-    ``identity=True`` 声明这一行不管训练与否都成立（例如概率之和为 1）：
-    维护者的“不训练”检查（tools/check_machines.py no-training）把它单独列出，而不要求它变成 False。
+    ``identity=True`` 表示这句话不管训练与否都成立（例如概率之和为 1），见 CONTRIBUTING.md。
     """
     if op not in _COMPARE:
         raise ValueError(f"op 只能是 {' '.join(_COMPARE)} 之一，收到的是 {op!r}")

@@ -1,19 +1,19 @@
 """pytest 的共同设置：路径、标记，以及测试中不弹出窗口。
 
 - tests/ 中的测试可以 ``import helpers``（它和 notebook 放在同一个目录里）和 tools/ 中的脚本；
-- 每个测试都带一个标记，可以单独运行一部分（make test-fast 跳过后两种）：
-  ``pytest -m browser``（真实浏览器）、``pytest -m notebook``（nbval 重新执行 notebook）。
+- 执行 notebook 的测试（nbval）和浏览器测试各带一个标记，可以单独运行或跳过（make test-fast 跳过两者）：
+  ``pytest -m notebook``、``pytest -m browser``。
 """
 
 import sys
-from pathlib import Path
 
 import matplotlib
 import pytest
 
 matplotlib.use("Agg")  # 测试中不弹出窗口
 
-ROOT = Path(__file__).resolve().parent.parent
+from course_notebooks import ROOT  # tests/ 已在 sys.path 上
+
 sys.path.insert(0, str(ROOT / "notebooks"))
 sys.path.insert(0, str(ROOT / "tools"))
 

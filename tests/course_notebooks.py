@@ -24,6 +24,11 @@ FENCE = re.compile(r"^\s*(```|~~~)")
 IMAGE_MIMES = ("image/png", "image/jpeg", "image/svg+xml", "image/gif")
 
 
+def seed_line(seed: int | str) -> str:
+    """helpers.setup() 从环境变量 COURSE_SEED 得到种子时打印的那一行（换种子的检查靠它确认种子用上了）。"""
+    return f"随机种子：{seed}（来自环境变量 COURSE_SEED）"
+
+
 def matching(prefixes: list[str] | None = None) -> list[Path]:
     """编号以这些前缀开头的 notebook（例如 ["04", "05"]）；不给前缀时是全部。"""
     return [p for p in NOTEBOOKS if not prefixes or p.name.startswith(tuple(prefixes))]
@@ -48,6 +53,11 @@ def tags(cell: dict) -> list[str]:
 
 def slide_type(cell: dict) -> str | None:
     return cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
+
+
+def trains(nb: dict) -> bool:
+    """notebook 是否训练模型：有带 train 标签的单元。"""
+    return any("train" in tags(c) for c in nb["cells"])
 
 
 def code_cells(nb: dict) -> list[dict]:

@@ -190,3 +190,10 @@ def test_stored_exercise_cells_are_unanswered_and_solutions_pass(path):
         assert var in namespace, f"{ex_id}：参考答案没有定义 {var}"
         result = verdict(ex_id, namespace[var])
         assert result.ok, f"{ex_id}：参考答案没有通过：{result.message}"
+
+
+def test_an_error_inside_the_learners_function_is_not_blamed_on_its_arguments():
+    assert_hint("04-2", lambda images, scale: images / scale, "只接受一个参数")
+    result = verdict("04-2", lambda images: images.reshape(5, 784) + "1")  # 函数内部的 TypeError
+    assert not result.ok and "检查你的答案时出错了" in result.message and "参数" not in result.message
+    assert_hint("02-2", lambda w: w, "两个参数")

@@ -8,7 +8,7 @@ import sys
 import check_machines
 import nbformat
 import pytest
-from course_notebooks import ROOT
+from course_notebooks import ROOT, seed_line
 
 
 def tiny_notebook(path, code: str):
@@ -19,7 +19,7 @@ def tiny_notebook(path, code: str):
 
 
 @pytest.mark.parametrize("code, ok", [
-    ("import os\nprint(f\"随机种子：{os.environ['COURSE_SEED']}（来自环境变量 COURSE_SEED）\")", True),
+    (f"print({seed_line(7)!r})", True),
     ("print('helpers.setup(42)')", False),  # 没有用环境变量里的种子
 ])
 def test_seed_sweep_requires_the_notebook_to_use_course_seed(tmp_path, monkeypatch, capsys, code, ok):
@@ -40,10 +40,11 @@ def test_sweep_jobs_pass_the_seed_through_the_environment(tmp_path, monkeypatch)
         return type("Done", (), {"returncode": 0, "stdout": "", "stderr": ""})()
 
     monkeypatch.setattr(check_machines.subprocess, "run", fake_run)
-    monkeypatch.setattr(check_machines, "command_for", lambda job, out: [sys.executable, "run", str(job.seed)])
-    job = check_machines.Job("sweep", tmp_path / "05_x.ipynb", "default", seed=3)
-    check_machines.run(job, None, tmp_path)
-    assert seen["seed"] == "3" and job.ok
+    notebook = tmp_path / "05_x.ipynb"
+    job = check_machines.run(check_machines.Job("sweep", notebook, "default", seed=3), None, tmp_path)
+    assert seen["seed"] == "3"
+    assert seen["cmd"][2:4] == ["_execute", str(notebook)]  # 原样执行 notebook 文件，种子只经过环境变量
+    assert not job.ok  # 一行检查都没有记录下来：不能算通过
 
 
 NO_TRAINING_PROBE = """

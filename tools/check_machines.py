@@ -13,12 +13,12 @@
   no-training  让训练什么也不做（tools/no_training.py：优化器的更新和 assign_sub 都不改权重），
          原样执行每个训练模型的 notebook。关于训练结果的检查行这时都必须是 False；
          声明为恒等式（helpers.checkpoint(..., identity=True)，不管训练与否都成立）的单独列出。
-         （检查行改写之前，这一部分不在 all 里：见 README。）
+         （notebook 的检查行改写成都能失败之前，这一部分不在 all 里：见 CONTRIBUTING.md。）
          按检查点列出实测值的最小值 / 中位数 / 最大值和阈值。
 
 用法（在仓库根目录）::
 
-    make check-machines                                        # 两部分都跑（2 核上约 26 分钟）
+    make check-machines                                        # nbval 和 sweep 两部分（2 核上约 26 分钟）
     .venv/bin/python tools/check_machines.py nbval --notebooks 04 05
     .venv/bin/python tools/check_machines.py sweep --notebooks 04 --seeds 1 2 3 4 5
     .venv/bin/python tools/check_machines.py no-training
@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from course_notebooks import ROOT, matching  # noqa: E402
+from course_notebooks import ROOT, load, matching, output_texts, seed_line, trains  # noqa: E402
 
 # 变体名 -> (是否只用一个核, 额外的环境变量)
 VARIANTS: dict[str, tuple[bool, dict[str, str]]] = {
@@ -96,7 +96,7 @@ def run(job: Job, core: int | None, out_dir: Path) -> Job:
     job.seconds = time.perf_counter() - start
     job.checkpoints = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
     false_lines = [c for c in job.checkpoints if not c["ok"]]
-    job.ok = proc.returncode == 0 and not (job.kind == "sweep" and false_lines)
+    job.ok = proc.returncode == 0 and not (job.kind == "sweep" and (false_lines or not job.checkpoints))
     if job.kind == "no-training":
         still_true = [c for c in job.checkpoints if c["ok"] and not c.get("identity")]
         updates = blocked.read_text().split() if blocked.exists() else []
@@ -178,11 +178,11 @@ def print_no_training_table(jobs: list[Job]) -> None:
     print("\nno-training: every check about what training did must print False when nothing is trained")
     for j in jobs:
         print(f"  {j.notebook.name[:2]}: {j.detail.splitlines()[0]}")
-    print("\n| notebook | check | with training (stored) | without training | declared identity |")
-    print("|---|---|---|---|---|")
+    print("\n| notebook | check | without training | declared identity |")
+    print("|---|---|---|---|")
     for j in jobs:
         for c in j.checkpoints:
-            print(f"| {j.notebook.name[:2]} | {c['label']} | True | {c['ok']} | {'yes' if c.get('identity') else ''} |")
+            print(f"| {j.notebook.name[:2]} | {c['label']} | {c['ok']} | {'yes' if c.get('identity') else ''} |")
     counted = [c for j in jobs for c in j.checkpoints if not c.get("identity")]
     print(f"\n{sum(c['ok'] for c in counted)} of {len(counted)} undeclared checks still print True without training")
 
@@ -210,8 +210,8 @@ def execute_with_seed(notebook: Path, out: Path) -> int:
     if no_training:
         return 0
     seed = os.environ["COURSE_SEED"]
-    printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
-    if f"随机种子：{seed}（来自环境变量 COURSE_SEED）" not in printed:
+    printed = "".join(text for cell in nb.cells for text in output_texts(cell))
+    if seed_line(seed) not in printed:
         print(f"{notebook.name}: 没有打印出种子 {seed}：helpers.setup() 没有用 COURSE_SEED", file=sys.stderr)
         code = code or 1
     for cell in nb.cells:
@@ -241,8 +241,8 @@ def main() -> int:
     print(f"executed notebooks and checkpoint logs: {out_dir}", flush=True)
     start = time.perf_counter()
     nbval_jobs = [Job("nbval", nb, v) for nb in notebooks for v in args.nbval_variants]
-    # 没有检查点的 notebook（不训练模型）换种子没有意义，不进入 sweep
-    trained = [nb for nb in notebooks if "helpers.checkpoint(" in nb.read_text(encoding="utf-8")]
+    # 不训练模型的 notebook 换种子没有意义，不进入 sweep
+    trained = [nb for nb in notebooks if trains(load(nb))]
     sweep_jobs = [Job("sweep", nb, v, s) for nb in trained for v in args.sweep_variants for s in args.seeds]
     no_training_jobs = [Job("no-training", nb, "default") for nb in trained]
     if args.part == "no-training":
