@@ -54,6 +54,9 @@ VARIANTS: dict[str, tuple[bool, dict[str, str]]] = {
 }
 
 
+NO_TRAINING_ERROR = "no-training error: "
+
+
 @dataclass
 class Job:
     kind: str  # "nbval"、"sweep" 或 "no-training"
@@ -102,6 +105,9 @@ def run(job: Job, core: int | None, out_dir: Path) -> Job:
         updates = blocked.read_text().split() if blocked.exists() else []
         job.ok = bool(updates) and not still_true and bool(job.checkpoints)
         job.detail = f"blocked updates: {', '.join(updates) or 'none (training was not intercepted)'}"
+        errors = [ln[len(NO_TRAINING_ERROR):] for ln in proc.stderr.splitlines() if ln.startswith(NO_TRAINING_ERROR)]
+        if errors:
+            job.detail += "\ncells that raised (their checks printed nothing): " + "; ".join(errors)
         if still_true:
             job.detail += "\nTrue without training: " + "; ".join(c["label"] for c in still_true)
     elif not job.ok:
@@ -207,7 +213,11 @@ def execute_with_seed(notebook: Path, out: Path) -> int:
         print(str(err)[-3000:], file=sys.stderr)
         code = 1
     nbformat.write(nb, out)
-    if no_training:
+    if no_training:  # 出错的单元照样报告：它后面的检查行没有打印出来
+        for cell in nb.cells:
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error":
+                    print(f"{NO_TRAINING_ERROR}{output['ename']} in {cell.source[:60]!r}", file=sys.stderr)
         return 0
     seed = os.environ["COURSE_SEED"]
     printed = "".join(text for cell in nb.cells for text in output_texts(cell))
