@@ -5,7 +5,7 @@
 1. 固定随机种子、设置统一的绘图风格（``setup``、``set_seed``）；
 2. 从仓库自带的 ``data/`` 离线加载数据集，返回值与 ``keras.datasets`` 相同（``load_mnist`` 等）；
 3. 三个画图函数：训练曲线、图像网格、混淆矩阵；
-4. ``checkpoint``：训练结果的检查行，在任何机器上都打印同样的一行。
+4. ``checkpoint``：检查训练结果的一句结论，通过时在任何机器上都打印同样的一行 ✓。
 
 有两部分放在旁边的文件里，不读也没关系：导入时先让内核为课程做好准备（检查包和版本、
 安静地导入 TensorFlow）的 ``course_kernel.py``，以及读取并核对数据文件的 ``course_data.py``。
@@ -179,28 +179,57 @@ def plot_confusion_matrix(
 # 4. 检查点：训练得到的数字因机器而异，检查点的结论不变
 # ---------------------------------------------------------------------------
 
-_COMPARE = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
+# 比较符 -> (比较函数, 不通过时说“应当……”用的中文)
+_COMPARE = {
+    ">=": (operator.ge, "不低于"),
+    ">": (operator.gt, "高于"),
+    "<=": (operator.le, "不高于"),
+    "<": (operator.lt, "低于"),
+}
+
+WHAT_TO_DO = (
+    "先选 Kernel → Restart Kernel and Run All Cells，从头运行整个 notebook"
+    "（只重跑训练单元，会在已经训练过的权重上接着训练）；"
+    "仍然 ✗，就是环境或代码和课程不同：对照 requirements.txt 检查版本，或撤销你对前面代码的改动。"
+)
 
 
-def checkpoint(label: str, value: float, op: str, threshold: float, *, identity: bool = False) -> None:
-    """打印一行 ``label op threshold: True/False``。
+def checkpoint(claim: str, value: float, op: str, threshold: Any, *, identity: bool = False) -> None:
+    """检查课文里的一句结论，打印一行 ``✓ 结论``；不成立时打印 ``✗ 结论``、测得的数值和该怎么做。
 
     训练出来的数字（损失、准确率……）在另一台电脑上会在最后几位不同，
-    所以 notebook 不直接比对它们，而是检查它们是否落在留有余量的范围里，例如::
+    所以 notebook 不直接比对它们，而是检查留有余量的结论，例如::
 
-        helpers.checkpoint("test accuracy", test_acc, ">=", 0.97)   # 打印 test accuracy >= 0.97: True
+        helpers.checkpoint("测试准确率不低于 0.97", test_acc, ">=", 0.97)   # 打印 ✓ 测试准确率不低于 0.97
+
+    Args:
+        claim: 结论，一句中文。通过时只打印它，所以保存的输出在任何机器上都一样。
+        value: 实测的数值。
+        op: ``">="``、``">"``、``"<="``、``"<"`` 之一，或 ``"between"``（此时 threshold 是 ``(下限, 上限)``，
+            要求 下限 < value < 上限）。
+        threshold: 阈值。
+        identity: 这句话不管训练与否都成立（例如概率之和为 1），而不是训练的结果。
 
     若设置了环境变量 ``COURSE_CHECKPOINT_LOG``（make check-machines 会设置），
-    还会把实际数值追加写入该文件，用来统计不同种子和机器下的最小值、中位数和最大值。
-    ``identity=True`` 表示这句话不管训练与否都成立（例如概率之和为 1），见 CONTRIBUTING.md。
+    还会把实测值追加写入该文件，用来统计不同种子和机器下的最小值、中位数和最大值。
     """
-    if op not in _COMPARE:
-        raise ValueError(f"op 只能是 {' '.join(_COMPARE)} 之一，收到的是 {op!r}")
     value = float(value)
-    ok = bool(_COMPARE[op](value, threshold))
-    print(f"{label} {op} {threshold}: {ok}")
+    if op == "between":
+        low, high = (float(t) for t in threshold)
+        ok = low < value < high
+        wanted = f"在 {low:.4g} 和 {high:.4g} 之间"
+    elif op in _COMPARE:
+        compare, words = _COMPARE[op]
+        ok = bool(compare(value, threshold))
+        wanted = f"{words} {threshold:g}"
+    else:
+        raise ValueError(f"op 只能是 {'、'.join(_COMPARE)} 或 between，收到的是 {op!r}")
+    if ok:
+        print(f"✓ {claim}")
+    else:
+        print(f"✗ {claim}\n  没有做到：测得 {value:.4g}，应当{wanted}。{WHAT_TO_DO}")
     log = os.environ.get("COURSE_CHECKPOINT_LOG")
     if log:
-        record = {"label": label, "value": value, "op": op, "threshold": threshold, "ok": ok, "identity": identity}
+        record = {"label": claim, "value": value, "op": op, "threshold": threshold, "ok": ok, "identity": identity}
         with open(log, "a", encoding="utf-8") as f:
             f.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -11,14 +11,14 @@
          不比对输出；每一行 helpers.checkpoint 都必须是 True，且不能出错。
          notebook 的源码不做任何改动：第一个单元必须打印出它收到的种子，否则算失败。
   no-training  让训练什么也不做（tools/no_training.py：优化器的更新和 assign_sub 都不改权重），
-         原样执行每个训练模型的 notebook。关于训练结果的检查行这时都必须是 False；
-         声明为恒等式（helpers.checkpoint(..., identity=True)，不管训练与否都成立）的单独列出。
-         （notebook 的检查行改写成都能失败之前，这一部分不在 all 里：见 CONTRIBUTING.md。）
-         按检查点列出实测值的最小值 / 中位数 / 最大值和阈值。
+         原样执行每个训练模型的 notebook。关于训练结果的检查行这时都必须打印 ✗，
+         声明为恒等式（helpers.checkpoint(..., identity=True)，不管训练与否都成立）的必须仍然打印 ✓；
+         每一个检查行都必须执行到（没有单元出错）。
+  最后按检查点列出：sweep 中实测值的最小值 / 中位数 / 最大值和阈值，以及不训练时的实测值。
 
 用法（在仓库根目录）::
 
-    make check-machines                                        # nbval 和 sweep 两部分（2 核上约 26 分钟）
+    make check-machines                                        # no-training、nbval 和 sweep 三部分（2 核上约 28 分钟）
     .venv/bin/python tools/check_machines.py nbval --notebooks 04 05
     .venv/bin/python tools/check_machines.py sweep --notebooks 04 --seeds 1 2 3 4 5
     .venv/bin/python tools/check_machines.py no-training
@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from course_notebooks import ROOT, load, matching, output_texts, seed_line, trains  # noqa: E402
+from course_notebooks import ROOT, code_cells, load, matching, output_texts, seed_line, source, trains  # noqa: E402
 
 # 变体名 -> (是否只用一个核, 额外的环境变量)
 VARIANTS: dict[str, tuple[bool, dict[str, str]]] = {
@@ -102,14 +102,19 @@ def run(job: Job, core: int | None, out_dir: Path) -> Job:
     job.ok = proc.returncode == 0 and not (job.kind == "sweep" and (false_lines or not job.checkpoints))
     if job.kind == "no-training":
         still_true = [c for c in job.checkpoints if c["ok"] and not c.get("identity")]
+        broken = [c for c in job.checkpoints if not c["ok"] and c.get("identity")]
         updates = blocked.read_text().split() if blocked.exists() else []
-        job.ok = bool(updates) and not still_true and bool(job.checkpoints)
-        job.detail = f"blocked updates: {', '.join(updates) or 'none (training was not intercepted)'}"
         errors = [ln[len(NO_TRAINING_ERROR):] for ln in proc.stderr.splitlines() if ln.startswith(NO_TRAINING_ERROR)]
+        calls = sum(source(c).count("helpers.checkpoint(") for c in code_cells(load(job.notebook)))
+        job.ok = bool(updates) and not still_true and not broken and not errors and len(job.checkpoints) == calls
+        job.detail = f"blocked updates: {', '.join(updates) or 'none (training was not intercepted)'}"
+        job.detail += f"\n{len(job.checkpoints)} of {calls} checks printed"
         if errors:
             job.detail += "\ncells that raised (their checks printed nothing): " + "; ".join(errors)
         if still_true:
             job.detail += "\nTrue without training: " + "; ".join(c["label"] for c in still_true)
+        if broken:
+            job.detail += "\ndeclared identities that failed: " + "; ".join(c["label"] for c in broken)
     elif not job.ok:
         tail = (proc.stdout + proc.stderr).strip().splitlines()[-15:]
         job.detail = "\n".join(tail)
@@ -166,29 +171,39 @@ def print_sweep_table(jobs: list[Job]) -> None:
     print("\n| notebook | checkpoint | threshold | min | median | max | runs | False |")
     print("|---|---|---|---|---|---|---|---|")
     for nb in dict.fromkeys(j.notebook for j in jobs):
-        values: dict[tuple[str, str, float], list[float]] = {}
-        false: dict[tuple[str, str, float], int] = {}
+        records: dict[str, list[dict]] = {}
         for j in jobs:
-            if j.notebook != nb:
+            if j.notebook == nb:
+                for c in j.checkpoints:
+                    records.setdefault(c["label"], []).append(c)
+        for label, cs in records.items():
+            false = sum(not c["ok"] for c in cs)
+            if cs[0]["op"] == "between":
+                # 上下限随种子而变：报告实测值离两个界限各有多远（比值，大于 1 才通过）
+                above_low = [c["value"] / c["threshold"][0] for c in cs]
+                below_high = [c["threshold"][1] / c["value"] for c in cs]
+                print(f"| {nb.name[:2]} | {label} | between low and high (vary by seed) | "
+                      f"value/low {min(above_low):.3g}, high/value {min(below_high):.3g} (worst run) | "
+                      f"value/low {statistics.median(above_low):.3g}, high/value {statistics.median(below_high):.3g} | "
+                      f"value/low {max(above_low):.3g}, high/value {max(below_high):.3g} | {len(cs)} | {false} |")
                 continue
-            for c in j.checkpoints:
-                key = (c["label"], c["op"], c["threshold"])
-                values.setdefault(key, []).append(c["value"])
-                false[key] = false.get(key, 0) + (not c["ok"])
-        for (label, op, threshold), vals in values.items():
-            print(f"| {nb.name[:2]} | {label} | {op} {threshold:g} | {min(vals):.4g} | "
-                  f"{statistics.median(vals):.4g} | {max(vals):.4g} | {len(vals)} | {false[(label, op, threshold)]} |")
+            vals = [c["value"] for c in cs]
+            print(f"| {nb.name[:2]} | {label} | {cs[0]['op']} {cs[0]['threshold']:g} | {min(vals):.4g} | "
+                  f"{statistics.median(vals):.4g} | {max(vals):.4g} | {len(vals)} | {false} |")
 
 
 def print_no_training_table(jobs: list[Job]) -> None:
     print("\nno-training: every check about what training did must print False when nothing is trained")
     for j in jobs:
         print(f"  {j.notebook.name[:2]}: {j.detail.splitlines()[0]}")
-    print("\n| notebook | check | without training | declared identity |")
-    print("|---|---|---|---|")
+    print("\n| notebook | check | value without training | threshold | without training | declared identity |")
+    print("|---|---|---|---|---|---|")
     for j in jobs:
         for c in j.checkpoints:
-            print(f"| {j.notebook.name[:2]} | {c['label']} | {c['ok']} | {'yes' if c.get('identity') else ''} |")
+            t = c["threshold"]
+            shown = f"between {t[0]:.4g} and {t[1]:.4g}" if c["op"] == "between" else f"{c['op']} {t:g}"
+            print(f"| {j.notebook.name[:2]} | {c['label']} | {c['value']:.4g} | {shown} | "
+                  f"{'✓' if c['ok'] else '✗'} | {'yes' if c.get('identity') else ''} |")
     counted = [c for j in jobs for c in j.checkpoints if not c.get("identity")]
     print(f"\n{sum(c['ok'] for c in counted)} of {len(counted)} undeclared checks still print True without training")
 
@@ -255,10 +270,9 @@ def main() -> int:
     trained = [nb for nb in notebooks if trains(load(nb))]
     sweep_jobs = [Job("sweep", nb, v, s) for nb in trained for v in args.sweep_variants for s in args.seeds]
     no_training_jobs = [Job("no-training", nb, "default") for nb in trained]
-    if args.part == "no-training":
+    if args.part in ("all", "no-training"):
         print("no-training runs:", flush=True)
         run_all(no_training_jobs, out_dir)
-        print_no_training_table(no_training_jobs)
     if args.part in ("all", "nbval"):
         print("nbval under machine variants:", flush=True)
         run_all(nbval_jobs, out_dir)
@@ -269,7 +283,9 @@ def main() -> int:
         print_nbval_table(nbval_jobs)
     if args.part in ("all", "sweep"):
         print_sweep_table(sweep_jobs)
-    ran = {"all": nbval_jobs + sweep_jobs, "nbval": nbval_jobs, "sweep": sweep_jobs,
+    if args.part in ("all", "no-training"):
+        print_no_training_table(no_training_jobs)
+    ran = {"all": no_training_jobs + nbval_jobs + sweep_jobs, "nbval": nbval_jobs, "sweep": sweep_jobs,
            "no-training": no_training_jobs}[args.part]
     failed = [j for j in ran if not j.ok]
     for j in failed:
