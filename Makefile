@@ -3,7 +3,7 @@
 #   make slides   安装依赖并把第一课作为幻灯片放映（另一课：make slides NOTEBOOK=notebooks/03_....ipynb）
 #   make test     安装依赖并运行全部测试（ruff + 单元测试 + 结构检查 + 浏览器 + nbval，再单核 nbval 一遍）
 #   make test-fast  改代码时的快速循环：除了执行 notebook 和浏览器测试以外的全部测试（不到一分钟）
-#   make check-machines  在模拟的其他机器上检查输出与检查点（2 核上约 26 分钟）
+#   make check-machines  检查行在不训练时都失败；在模拟的其他机器上检查输出与检查点（2 核上约 28 分钟）
 #   make execute  重新执行全部 notebook，刷新其中保存的输出
 #                 （只刷新一个：make execute NOTEBOOKS=notebooks/04_mnist_digit_classification_using_mlp.ipynb）
 #   make data RAW=目录  从原始文件重新生成 data/*.npz（原始文件怎样取得见 data/README.md）
@@ -80,7 +80,8 @@ test-fast: install
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -m "not notebook and not browser"
 
-# 模拟别的机器（单核、关闭 oneDNN、限制指令集）比对保存的输出，并用其他种子检查全部检查点（2 核上约 26 分钟）
+# 不训练时每行检查都必须失败（恒等式除外）；模拟别的机器（单核、关闭 oneDNN、限制指令集）比对保存的输出；
+# 用其他种子检查全部检查点（2 核上约 28 分钟）
 check-machines: install
 	$(BIN)/python tools/check_machines.py
 

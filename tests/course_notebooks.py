@@ -1,10 +1,11 @@
-"""读取课程的 notebook：测试和 tools/ 中的脚本共用的唯一一份（路径、单元、源码、标签、图片、标题）。
+"""读取课程的 notebook：测试和 tools/ 中的脚本共用的唯一一份（路径、单元、源码、标签、检查行、图片、标题）。
 
 只用标准库，不导入 TensorFlow；notebook 按 nbformat 4 的 JSON 读取，不做任何修改。
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from collections.abc import Iterator
@@ -63,6 +64,32 @@ def trains(nb: dict) -> bool:
 def code_cells(nb: dict) -> list[dict]:
     """非空的代码单元。"""
     return [c for c in nb["cells"] if c["cell_type"] == "code" and source(c).strip()]
+
+
+def checkpoint_calls(cell: dict) -> list[tuple[str, bool]]:
+    """单元中每个 helpers.checkpoint 调用的 (结论, 是否声明为恒等式)，按出现的顺序。
+
+    结论必须是字面的字符串：通过时它就是保存的那一行（前面加 ✓），测试才能逐字核对。
+    """
+    if "helpers.checkpoint(" not in source(cell):
+        return []
+    calls = []
+    for node in ast.walk(ast.parse(source(cell))):
+        if isinstance(node, ast.Call) and ast.unparse(node.func) == "helpers.checkpoint":
+            claim = node.args[0] if node.args else None
+            if not (isinstance(claim, ast.Constant) and isinstance(claim.value, str)):
+                raise ValueError(f"helpers.checkpoint 的结论应当是字面的字符串：{ast.unparse(node)[:80]}")
+            identity = any(k.arg == "identity" and ast.literal_eval(k.value) for k in node.keywords)
+            calls.append((node.lineno, node.col_offset, claim.value, identity))
+    return [(claim, identity) for *_, claim, identity in sorted(calls)]
+
+
+def is_training_run(cell: dict) -> bool:
+    """真正训练了一次的单元：带 train 标签，并且调用 fit 或者训练时打印了输出（手写循环）。
+
+    只定义训练步骤的单元（例如 02 的 train_step）也带 train 标签，但它自己不训练。
+    """
+    return "train" in tags(cell) and (".fit(" in source(cell) or bool(cell.get("outputs")))
 
 
 def markdown(nb: dict) -> str:

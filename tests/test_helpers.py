@@ -179,12 +179,32 @@ def test_plot_confusion_matrix_rejects_bad_arguments():
 
 # ---------- 检查点 ----------
 
-def test_checkpoint_prints_a_stable_line(capsys):
+def test_a_passing_check_prints_only_its_claim(capsys):
     # 不返回值：放在单元最后一行时，notebook 不会再多显示一个 Out[n]: True
-    assert helpers.checkpoint("test accuracy", 0.98123, ">=", 0.97) is None
-    assert capsys.readouterr().out == "test accuracy >= 0.97: True\n"
-    helpers.checkpoint("loss", 0.3, "<", 0.25)
-    assert capsys.readouterr().out == "loss < 0.25: False\n"
+    assert helpers.checkpoint("测试准确率不低于 0.97", 0.98123, ">=", 0.97) is None
+    assert capsys.readouterr().out == "✓ 测试准确率不低于 0.97\n"  # 没有训练出来的数字：每台机器都一样
+
+
+@pytest.mark.parametrize("value, op, threshold, wanted", [
+    (0.962, ">=", 0.97, "测得 0.962，应当不低于 0.97"),
+    (0.3, "<", 0.25, "测得 0.3，应当低于 0.25"),
+    (0.0, ">", 0.01, "测得 0，应当高于 0.01"),
+    (40.0, "between", (46.5, 95.2), "测得 40，应当在 46.5 和 95.2 之间"),
+    (100.0, "between", (46.5, 95.2), "测得 100，应当在 46.5 和 95.2 之间"),
+])
+def test_a_failing_check_says_what_it_measured_and_what_to_do(capsys, value, op, threshold, wanted):
+    helpers.checkpoint("某句结论", value, op, threshold)
+    first, second = capsys.readouterr().out.splitlines()
+    assert first == "✗ 某句结论"
+    assert wanted in second
+    assert "Restart Kernel and Run All Cells" in second and "requirements.txt" in second
+
+
+def test_between_excludes_its_ends(capsys):
+    helpers.checkpoint("a", 50.0, "between", (46.5, 95.2))
+    helpers.checkpoint("b", 46.5, "between", (46.5, 95.2))
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "✓ a" and lines[1] == "✗ b"
 
 
 def test_checkpoint_rejects_an_unknown_comparison():
@@ -197,6 +217,9 @@ def test_checkpoint_logs_the_value_when_asked(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("COURSE_CHECKPOINT_LOG", str(log))
     helpers.checkpoint("gap", 0.0123, ">", 0)
     helpers.checkpoint("gap", -0.5, ">", 0)
+    helpers.checkpoint("sum", 1e-7, "<", 1e-5, identity=True)
     records = [json.loads(line) for line in log.read_text().splitlines()]
-    assert [r["value"] for r in records] == [0.0123, -0.5]
-    assert [r["ok"] for r in records] == [True, False]
+    assert [r["value"] for r in records] == [0.0123, -0.5, 1e-7]
+    assert [r["ok"] for r in records] == [True, False, True]
+    assert [r["identity"] for r in records] == [False, False, True]
+    assert records[0]["label"] == "gap"

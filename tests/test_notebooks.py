@@ -9,8 +9,10 @@ from course_notebooks import (
     NOTEBOOK_DIR,
     NOTEBOOKS,
     ROOT,
+    checkpoint_calls,
     code_cells,
     image_sources,
+    is_training_run,
     load,
     markdown,
     output_texts,
@@ -125,18 +127,6 @@ def test_training_cells_are_tagged(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
-def test_ignored_outputs_are_followed_by_a_checked_cell(path):
-    cells = code_cells(load(path))
-    for i, cell in enumerate(cells):
-        if "nbval-ignore-output" in tags(cell):
-            assert i + 1 < len(cells), "最后一个单元的输出不能被忽略"
-            nxt = cells[i + 1]
-            assert "nbval-ignore-output" not in tags(nxt), (
-                f"忽略输出的单元后面应有一个可比对的检查单元：{source(cell)[:60]!r}"
-            )
-
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_sections_summary_and_exercises(path):
     nb = load(path)
     md = markdown(nb)
@@ -183,15 +173,53 @@ def test_trained_outputs_are_not_compared_verbatim(path):
         assert "helpers.checkpoint(" in sources, "训练了模型，却没有任何在各种机器上都成立的检查点"
 
 
+MAX_CHECKS_PER_NOTEBOOK = 8
+MAX_CHECKS_PER_RUN = 3  # 每次训练之后、下一次训练之前，关于训练结果的检查行
+MAX_CHECKS_PER_CELL = 3
+MAX_IDENTITIES = 3  # 声明为恒等式（不管训练与否都成立）的检查行
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
-def test_every_checkpoint_call_stored_one_true_line(path):
-    """保存的输出里，每个 helpers.checkpoint 调用都打印了一行，而且是 True。"""
+def test_every_check_stored_its_claim_with_a_tick(path):
+    """保存的输出里，每个 helpers.checkpoint 调用恰好打印了一行 “✓ 结论”，顺序与调用相同，没有 ✗。"""
     for cell in code_cells(load(path)):
-        calls = source(cell).count("helpers.checkpoint(")
+        calls = checkpoint_calls(cell)
         if not calls:
             continue
+        assert source(cell).count("helpers.checkpoint(") == len(calls)
         lines = [ln for text in output_texts(cell) for ln in text.splitlines()]
-        assert not [ln for ln in lines if ln.endswith(": False")], f"检查点没有通过：{lines}"
-        assert len([ln for ln in lines if ln.endswith(": True")]) == calls, (
-            f"{calls} 个检查点调用，保存的输出却是 {lines}：{source(cell)[:60]!r}"
+        marked = [ln for ln in lines if ln.startswith(("✓", "✗"))]
+        assert marked == [f"✓ {claim}" for claim, _ in calls], f"保存的检查行与调用不符：{lines}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_checks_are_chinese_sentences_each_said_once(path):
+    claims = [claim for cell in code_cells(load(path)) for claim, _ in checkpoint_calls(cell)]
+    for claim in claims:
+        cjk, latin = len(CJK.findall(claim)), len(re.findall(r"[A-Za-z]", claim))
+        assert cjk >= 6 and cjk >= latin, f"检查行应当是一句中文：{claim!r}"
+        assert "True" not in claim and "False" not in claim
+    assert len(claims) == len(set(claims)), "同一句结论出现了两次"
+    assert "True" not in re.sub(r"`[^`]*`", "", markdown(load(path))) or not claims, (
+        "正文里说检查行打印 True：现在打印的是 ✓ / ✗"
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_checks_are_few_and_follow_the_training_they_judge(path):
+    """最多 8 行检查、每个单元最多 3 行、恒等式最多 3 行；每次训练之后、下一次训练之前有 1～3 行关于训练的检查。"""
+    cells = code_cells(load(path))
+    calls = [checkpoint_calls(c) for c in cells]
+    flat = [call for cell_calls in calls for call in cell_calls]
+    assert len(flat) <= MAX_CHECKS_PER_NOTEBOOK, f"{len(flat)} 行检查，最多 {MAX_CHECKS_PER_NOTEBOOK} 行"
+    assert all(len(c) <= MAX_CHECKS_PER_CELL for c in calls)
+    assert sum(identity for _, identity in flat) <= MAX_IDENTITIES
+    runs = [i for i, c in enumerate(cells) if is_training_run(c)]
+    for start, end in zip(runs, [*runs[1:], len(cells)]):
+        judged = [claim for cell_calls in calls[start + 1:end] for claim, identity in cell_calls if not identity]
+        assert 1 <= len(judged) <= MAX_CHECKS_PER_RUN, (
+            f"训练单元 {source(cells[start])[:60]!r} 之后、下一次训练之前应有 1～{MAX_CHECKS_PER_RUN} 行检查：{judged}"
         )
+
+

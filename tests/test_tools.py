@@ -1,9 +1,11 @@
 """tools/ 中的维护者脚本：换种子的检查不改 notebook 的源码，而且能发现没有用上种子的 notebook；
 “不训练”的启动文件确实让权重停在初始值。"""
 
+import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import check_machines
 import nbformat
@@ -73,3 +75,28 @@ def test_no_training_startup_leaves_the_weights_where_they_started(tmp_path):
     )
     assert result.stdout.strip() == "True", result.stderr[-2000:]
     assert log.read_text().split() == ["optimizer.apply", "Variable.assign_sub"]
+
+
+CHECKED_NOTEBOOK = 'helpers.checkpoint("甲", x, ">", 0)\nhelpers.checkpoint("乙", y, "<", 1e-5, identity=True)'
+
+
+@pytest.mark.parametrize("printed, ok", [
+    ([("甲", False, False), ("乙", True, True)], True),
+    ([("甲", True, False), ("乙", True, True)], False),  # 关于训练的检查，不训练也成立
+    ([("甲", False, False), ("乙", False, True)], False),  # 声明的恒等式不成立
+    ([("甲", False, False)], False),  # 有一行检查没有执行到（它前面的单元出错了）
+])
+def test_no_training_part_fails_a_check_that_holds_without_training(tmp_path, monkeypatch, printed, ok):
+    notebook = tiny_notebook(tmp_path / "04_x.ipynb", CHECKED_NOTEBOOK)
+
+    def fake_run(cmd, cwd, env, capture_output, text):
+        with open(env["COURSE_CHECKPOINT_LOG"], "w") as log:
+            for label, passed, identity in printed:
+                log.write(json.dumps({"label": label, "value": 0.0, "op": ">", "threshold": 0,
+                                      "ok": passed, "identity": identity}) + "\n")
+        Path(env["COURSE_NO_TRAINING_LOG"]).write_text("optimizer.apply\n")
+        return type("Done", (), {"returncode": 0, "stdout": "", "stderr": ""})()
+
+    monkeypatch.setattr(check_machines.subprocess, "run", fake_run)
+    job = check_machines.run(check_machines.Job("no-training", notebook, "default"), None, tmp_path)
+    assert job.ok is ok, job.detail

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from course_notebooks import ROOT, code_cells, load, matching, output_texts, seed_line, source, trains  # noqa: E402
+from course_notebooks import ROOT, checkpoint_calls, code_cells, load, matching, output_texts, seed_line, trains  # noqa: E402
 
 # 变体名 -> (是否只用一个核, 额外的环境变量)
 VARIANTS: dict[str, tuple[bool, dict[str, str]]] = {
@@ -105,7 +105,7 @@ def run(job: Job, core: int | None, out_dir: Path) -> Job:
         broken = [c for c in job.checkpoints if not c["ok"] and c.get("identity")]
         updates = blocked.read_text().split() if blocked.exists() else []
         errors = [ln[len(NO_TRAINING_ERROR):] for ln in proc.stderr.splitlines() if ln.startswith(NO_TRAINING_ERROR)]
-        calls = sum(source(c).count("helpers.checkpoint(") for c in code_cells(load(job.notebook)))
+        calls = sum(len(checkpoint_calls(c)) for c in code_cells(load(job.notebook)))
         job.ok = bool(updates) and not still_true and not broken and not errors and len(job.checkpoints) == calls
         job.detail = f"blocked updates: {', '.join(updates) or 'none (training was not intercepted)'}"
         job.detail += f"\n{len(job.checkpoints)} of {calls} checks printed"
