@@ -188,9 +188,9 @@ _COMPARE = {
 }
 
 WHAT_TO_DO = (
-    "先选 Kernel → Restart Kernel and Run All Cells，从头运行整个 notebook"
-    "（只重跑训练单元，会在已经训练过的权重上接着训练）；"
-    "仍然 ✗，就是环境或代码和课程不同：对照 requirements.txt 检查版本，或撤销你对前面代码的改动。"
+    "  先选 Kernel → Restart Kernel and Run All Cells，从头运行整个 notebook"
+    "（只重跑训练单元，会在已经训练过的权重上接着训练）。\n"
+    "  仍然 ✗，就是环境或代码和课程不同：对照 requirements.txt 检查版本，或撤销你对前面代码的改动。"
 )
 
 
@@ -227,7 +227,7 @@ def checkpoint(claim: str, value: float, op: str, threshold: Any, *, identity: b
     if ok:
         print(f"✓ {claim}")
     else:
-        print(f"✗ {claim}\n  没有做到：测得 {value:.4g}，应当{wanted}。{WHAT_TO_DO}")
+        print(f"✗ {claim}\n  没有做到：测得 {value:.4g}，应当{wanted}。\n{WHAT_TO_DO}")
     log = os.environ.get("COURSE_CHECKPOINT_LOG")
     if log:
         record = {"label": claim, "value": value, "op": op, "threshold": threshold, "ok": ok, "identity": identity}

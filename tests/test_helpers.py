@@ -194,10 +194,10 @@ def test_a_passing_check_prints_only_its_claim(capsys):
 ])
 def test_a_failing_check_says_what_it_measured_and_what_to_do(capsys, value, op, threshold, wanted):
     helpers.checkpoint("某句结论", value, op, threshold)
-    first, second = capsys.readouterr().out.splitlines()
+    first, measured, *advice = capsys.readouterr().out.splitlines()
     assert first == "✗ 某句结论"
-    assert wanted in second
-    assert "Restart Kernel and Run All Cells" in second and "requirements.txt" in second
+    assert wanted in measured
+    assert "Restart Kernel and Run All Cells" in advice[0] and "requirements.txt" in advice[1]
 
 
 def test_between_excludes_its_ends(capsys):
