@@ -8,7 +8,7 @@
          isa-avx（ONEDNN_MAX_CPU_ISA=AVX，限制指令集）。
   sweep  用其他随机种子（环境变量 COURSE_SEED，helpers.setup() 用它代替 42，
          之后不带参数的 helpers.set_seed() 也用它）在 default 与 one-core 两种变体下执行每个 notebook，
-         不比对输出；每一行 helpers.checkpoint 都必须是 True，且不能出错。
+         不比对输出；每一行 helpers.checkpoint 都必须打印 ✓，且不能出错。
          notebook 的源码不做任何改动：第一个单元必须打印出它收到的种子，否则算失败。
   no-training  让训练什么也不做（tools/no_training.py：优化器的更新和 assign_sub 都不改权重），
          原样执行每个训练模型的 notebook。关于训练结果的检查行这时都必须打印 ✗，
@@ -161,7 +161,7 @@ def print_nbval_table(jobs: list[Job]) -> None:
 
 
 def print_sweep_table(jobs: list[Job]) -> None:
-    print("\nsweep: runs (outputs not compared; every checkpoint must be True)")
+    print("\nsweep: runs (outputs not compared; every check must print ✓)")
     for nb in dict.fromkeys(j.notebook for j in jobs):
         runs = [j for j in jobs if j.notebook == nb]
         times = [j.seconds for j in runs]
