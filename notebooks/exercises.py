@@ -284,21 +284,25 @@ LINE_03 = (9.0, -34.0)  # 练习 03-2 的直线：w, b
 
 @exercise("03-2")
 def check_03_2(answer: Any) -> str:
-    """03-2：直线 y = 9x − 34 在全部 404 行训练数据（RM）上的 MSE。"""
+    """03-2：直线 y = 9x − 34 在 102 行测试数据（RM）上的 MSE。"""
     value = _number(answer, "答案（MSE）")
-    x_train, y_train = _boston_train()
+    _, (x_test, y_test) = load_boston_housing()
     w, b = LINE_03
-    errors = y_train - (w * x_train[:, RM_COLUMN] + b)
+    errors = y_test - (w * x_test[:, RM_COLUMN] + b)
     expected = float(np.mean(errors**2))
+    x_train, y_train = _boston_train()
+    train_mse = float(np.mean((y_train - (w * x_train[:, RM_COLUMN] + b)) ** 2))
     if _close(value, expected):
-        return f"这条直线的训练 MSE 是 {expected:.2f}，典型误差约 {math.sqrt(expected):.1f} 千美元。"
+        return f"这条直线的测试 MSE 是 {expected:.2f}，典型误差（RMSE）约 {math.sqrt(expected):.1f} 千美元。"
+    if _close(value, train_mse):
+        raise Hint("这是训练数据上的 MSE（03-02 节算过）：这道题要的是 102 行测试数据。")
     if _close(value, math.sqrt(expected)):
         raise Hint("你开了平方根（这是 RMSE）：MSE 是误差平方的平均，不开方。")
     if _close(value, float(np.sum(errors**2))):
         raise Hint("你求的是平方误差的和：MSE 还要除以样本数。")
     if _close(value, float(np.mean(np.abs(errors)))):
         raise Hint("你求的是绝对误差的平均（MAE）：每个误差要先平方。")
-    raise Hint(f"预测 = 9 × 房间数 − 34；MSE = (房价 − 预测)² 的平均值。房间数是第 {RM_COLUMN} 列。")
+    raise Hint(f"预测 = 9 × 房间数 − 34；MSE = (房价 − 预测)² 的平均值。房间数是测试数据的第 {RM_COLUMN} 列。")
 
 
 # ---------------------------------------------------------------------------
