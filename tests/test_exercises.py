@@ -42,7 +42,10 @@ def least_squares(column, rows=slice(None)):
     return w, b
 
 
-def boston_mse(errors_fn, data=course_data.load_boston_housing()[1]):
+BOSTON_TEST = course_data.load_boston_housing()[1]
+
+
+def boston_mse(errors_fn, data=BOSTON_TEST):
     x, y = data[0][:, RM], data[1]
     return errors_fn(y - (9 * x - 34))
 
@@ -67,7 +70,8 @@ CASES = {
               (least_squares(LSTAT, slice(0, N_FIT)), "404"), ((1.0, 2.0), "lstsq")]),
     "03-2": (boston_mse(lambda e: np.mean(e**2)),
              [(boston_mse(lambda e: np.sqrt(np.mean(e**2))), "RMSE"), (boston_mse(lambda e: np.sum(e**2)), "样本数"),
-              (boston_mse(lambda e: np.mean(np.abs(e))), "MAE"), (boston_mse(lambda e: np.mean(e**2), BOSTON), "测试数据")]),
+              (boston_mse(lambda e: np.mean(np.abs(e))), "MAE"),
+              (boston_mse(lambda e: np.mean(e**2), BOSTON), "测试数据")]),
     "04-1": (784 * 256 + 256 + 256 * 64 + 64 + 64 * 10 + 10,
              [(784 * 256 + 256 * 64 + 64 * 10, "偏置"), (784 * 256 + 256 + 256 * 64 + 64, "输出层"),
               (784 * 256 + 256 + 256 * 64 + 64 + 64 * 10 + 11, "输入个数 × 神经元个数")]),
