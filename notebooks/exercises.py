@@ -131,49 +131,60 @@ def _close(a: float | np.ndarray, b: float | np.ndarray, tol: float = 1e-3) -> b
 # 01 神经网络入门
 # ---------------------------------------------------------------------------
 
-SCORES_01 = np.array([4.0, 3.9, 0.1])  # 练习 01-1 的三个原始分数（猫、狗、其他）
-
-
-def _softmax(scores: np.ndarray) -> np.ndarray:
-    e = np.exp(scores - scores.max())
-    return e / e.sum()
+SIDE_01 = 256  # 练习 01-1：256×256 的彩色图像，压平成 256 × 256 × 3 个数
 
 
 @exercise("01-1", coding=True)
 def check_01_1(answer: Any) -> str:
-    """01-1：分数 [4.0, 3.9, 0.1] 经过 softmax 得到的三个概率。"""
-    probs = _array(answer, "答案（三个类别的概率）")
-    if probs.ndim == 0:
-        raise Hint("要给出全部三个类别的概率（一个长度为 3 的数组），不是一个数。")
-    probs = probs.reshape(-1)
-    if probs.shape != (3,):
-        raise Hint(f"应该有 3 个概率（猫、狗、其他各一个），你给了 {probs.size} 个。")
-    expected = _softmax(SCORES_01)
-    if _close(probs, expected):
-        return f"softmax 把 4.0 和 3.9 变成了很接近的概率 {expected[0]:.3f} 和 {expected[1]:.3f}：这是低置信度的预测。"
-    if _close(probs, SCORES_01):
-        raise Hint("这还是原始分数：要先经过 softmax，才会变成 0 到 1 之间、总和为 1 的概率。")
-    if _close(probs, SCORES_01 / SCORES_01.sum()):
-        raise Hint("不能直接用分数除以分数之和：softmax 先对每个分数取指数 e^x，再除以这些指数的和。")
-    if not _close(probs.sum(), 1.0):
-        raise Hint(f"你的三个数加起来是 {probs.sum():.3f}，概率的总和应该是 1。")
-    raise Hint("总和是 1，但数值不对：每个概率 = e^(这个分数) / 三个 e^(分数) 之和。")
+    """01-1：函数 flat_position(row, col, channel)：像素 (row, col) 的第 channel 个通道在压平后的向量中的位置。"""
+    position = _function(answer, "答案")
+    try:
+        inspect.signature(position).bind(0, 0, 0)
+    except TypeError as err:
+        raise Hint(f"调用 flat_position(row, col, channel) 出错：函数应该接受三个参数。（{err}）") from None
+    except ValueError:  # 有些内置函数没有可读的签名
+        pass
+    shape = (SIDE_01, SIDE_01, 3)
+    cases = [(0, 0, 0), (0, 1, 0), (0, 0, 2), (1, 0, 0), (10, 20, 1), (255, 255, 2), (37, 200, 1)]
+    layouts = {  # 典型的错误排法 → 提示
+        "行列反了：同一行的像素在向量中挨着放，先数完第 0 行的 256 个像素，再数第 1 行。":
+            lambda r, c, ch: (c * SIDE_01 + r) * 3 + ch,
+        "向量不是先放完整个 R 通道再放 G 通道：它先放像素 0 的 R、G、B，再放像素 1 的 R、G、B。":
+            lambda r, c, ch: ch * SIDE_01 * SIDE_01 + r * SIDE_01 + c,
+        "每个像素占 3 个位置（R、G、B），所以像素的编号要乘以 3。": lambda r, c, ch: r * SIDE_01 + c + ch,
+        "一行有 256 个像素、每个像素 3 个数，所以一行占 256 × 3 个位置。": lambda r, c, ch: r * SIDE_01 + c * 3 + ch,
+    }
+    for r, c, ch in cases:
+        got = _number(position(r, c, ch), f"flat_position({r}, {c}, {ch}) 的返回值")
+        expected = int(np.ravel_multi_index((r, c, ch), shape))
+        if got == expected:
+            continue
+        for hint, wrong in layouts.items():
+            if all(_number(position(*case), "返回值") == wrong(*case) for case in cases):
+                raise Hint(hint)
+        raise Hint(f"flat_position({r}, {c}, {ch}) 返回了 {got:g}：数一数这个数之前一共有多少个数"
+                   "（前面的整行、这一行里前面的像素、这个像素里前面的通道）。")
+    last = int(np.ravel_multi_index((SIDE_01 - 1, SIDE_01 - 1, 2), shape))
+    return f"位置 = (row × 256 + col) × 3 + channel：最后一个像素的 B 在第 {last:,} 个位置，正是向量的最后一个数。"
 
 
 @exercise("01-2")
 def check_01_2(answer: Any) -> str:
-    """01-2：一张 128×128 的彩色图像有多少个数。"""
-    value = _number(answer, "答案（数的个数）")
-    height = width = 128
-    channels = 3
-    expected = height * width * channels
+    """01-2：Rescaling → Flatten → Dense(10) 接受 128×128 彩色图像时的参数个数。"""
+    value = _number(answer, "答案（参数个数）")
+    inputs, classes = 128 * 128 * 3, 10
+    expected = inputs * classes + classes
     if value == expected:
-        return f"{height} × {width} × {channels} = {expected:,} 个数，是 256×256 彩色图的 1/4。"
-    if value == height * width:
-        raise Hint("这只是一个通道的数：彩色图有 R、G、B 三个通道，每个通道都是一张 128×128 的二维数组。")
-    if value == 256 * 256 * channels:
-        raise Hint("这是 256×256 彩色图的数：题目里的网络只接受 128×128 的图像。")
-    raise Hint("想一想形状：高 × 宽 × 通道数。")
+        return f"{inputs:,} 个输入 × {classes} 个输出 + {classes} 个偏置 = {expected:,} 个参数。"
+    if value == inputs * classes:
+        raise Hint("这只数了权重：每个输出还有一个自己的偏置。")
+    if value == inputs * 3 + 3:
+        raise Hint("这是三个类别时的个数：这次要区分 10 个类别，输出有 10 个。")
+    if value == 128 * 128 * classes + classes:
+        raise Hint("彩色图有三个通道：压平后的输入个数是 高 × 宽 × 3。")
+    if value == 256 * 256 * 3 * classes + classes:
+        raise Hint("这是 256×256 图像的个数：这次的输入是 128×128。")
+    raise Hint("参数 = 输入个数 × 输出个数（每条连线一个权重）+ 输出个数（每个输出一个偏置）。")
 
 
 # ---------------------------------------------------------------------------

@@ -26,11 +26,6 @@ def assert_hint(exercise_id, answer, *words):
         assert word in result.message, f"{exercise_id}：提示里应有 {word!r}，实际是 {result.message!r}"
 
 
-def softmax(x):
-    e = np.exp(np.asarray(x, dtype="float64"))
-    return e / e.sum()
-
-
 BOSTON = course_data.load_boston_housing()[0]
 RM, LSTAT = course_data.RM_COLUMN, course_data.LSTAT_COLUMN
 N_FIT = int(len(BOSTON[0]) * (1 - exercises.VALIDATION_SPLIT))  # 03-04 节 Keras 训练用的行数
@@ -57,10 +52,14 @@ def max_pool(x):
 
 # 每道题：一个正确答案，以及至少两个典型错误答案和提示中应出现的词
 CASES = {
-    "01-1": (softmax([4.0, 3.9, 0.1]),
-             [([4.0, 3.9, 0.1], "原始分数"), (np.array([4.0, 3.9, 0.1]) / 8.0, "指数"),
-              (softmax([4.0, 3.9, 0.1])[:2], "3 个概率"), (0.52, "长度为 3")]),
-    "01-2": (128 * 128 * 3, [(128 * 128, "三个通道"), (256 * 256 * 3, "256×256"), (128 * 128 * 4, "高 × 宽 × 通道数")]),
+    "01-1": (lambda r, c, ch: (r * 256 + c) * 3 + ch,
+             [(lambda r, c, ch: (c * 256 + r) * 3 + ch, "行列反了"),
+              (lambda r, c, ch: ch * 256 * 256 + r * 256 + c, "R、G、B"),
+              (lambda r, c, ch: r * 256 + c + ch, "乘以 3"), (lambda r, c, ch: r * 256 + c * 3 + ch, "一行占"),
+              (lambda r, c: r, "三个参数"), (lambda r, c, ch: 0, "数一数")]),
+    "01-2": (128 * 128 * 3 * 10 + 10,
+             [(128 * 128 * 3 * 10, "偏置"), (128 * 128 * 3 * 3 + 3, "10 个类别"), (128 * 128 * 10 + 10, "三个通道"),
+              (256 * 256 * 3 * 10 + 10, "128×128")]),
     "02-1": (0.38, [(0.38 / 3, "MSE"), (1.0, "平方"), (0.64 + 0.09 + 0.25, "(0, 0, 1)")]),
     "02-2": (lambda w, lr: w - lr * 2 * (w - 2),
              [(lambda w, lr: w + lr * 2 * (w - 2), "方向反了"), (lambda w, lr: w - 2 * (w - 2), "学习率"),
@@ -124,7 +123,7 @@ def test_bad_types_give_a_clear_message_not_a_traceback(exercise_id, bad, capsys
 
 
 def test_tensors_are_accepted():
-    assert verdict("01-1", tf.nn.softmax(tf.constant([4.0, 3.9, 0.1]))).ok
+    assert verdict("03-1", tf.constant(least_squares(LSTAT))).ok
 
 
 def test_unanswered_and_unknown():

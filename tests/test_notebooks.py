@@ -11,6 +11,7 @@ from course_notebooks import (
     ROOT,
     checkpoint_calls,
     code_cells,
+    image_outputs,
     image_sources,
     is_training_run,
     load,
@@ -223,3 +224,60 @@ def test_checks_are_few_and_follow_the_training_they_judge(path):
         )
 
 
+
+
+CAPTION = re.compile(r"^图 (\d+)-(\d+)：\S")
+IMAGE_PARAGRAPH = re.compile(r"!\[[^\]]*\]\([^)\s]+\)")  # 单独成段的一张图
+CAPTIONED = {"01"}  # 其余各课的图注随它们的第三版加上
+
+
+def paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def figures_and_captions(nb: dict) -> list[tuple[str, str | None]]:
+    """按顺序列出每张图（示意图或代码画出的图）和紧跟在它下面的段落（应是图注）。"""
+    found: list[tuple[str, str | None]] = []
+    cells = nb["cells"]
+    for i, cell in enumerate(cells):
+        following = next((paragraphs(source(c))[0] for c in cells[i + 1:]
+                          if c["cell_type"] == "markdown" and paragraphs(source(c))), None)
+        if cell["cell_type"] == "code":
+            if image_outputs(cell):
+                nxt = cells[i + 1] if i + 1 < len(cells) else None
+                first = paragraphs(source(nxt))[0] if nxt and nxt["cell_type"] == "markdown" else None
+                found.append((f"单元 {i} 画出的图", first))
+            continue
+        paras = paragraphs(source(cell))
+        for k, para in enumerate(paras):
+            if IMAGE_PARAGRAPH.fullmatch(para):
+                found.append((para[:60], paras[k + 1] if k + 1 < len(paras) else following))
+    return found
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.name[:2] in CAPTIONED],
+                         ids=[i for i in IDS if i in CAPTIONED])
+def test_every_figure_has_a_numbered_caption_below_it(path):
+    """每张图下面紧跟一段“图 2-3：……”，编号按出现顺序从 1 起连续；图注只出现在图下面。"""
+    nb = load(path)
+    lesson = int(path.name[:2])
+    found = figures_and_captions(nb)
+    assert found, "这一课没有图？"
+    for k, (figure, caption) in enumerate(found, start=1):
+        m = CAPTION.match(caption or "")
+        assert m, f"{figure} 下面应紧跟图注“图 {lesson}-{k}：……”，实际是：{(caption or '')[:40]!r}"
+        assert (int(m[1]), int(m[2])) == (lesson, k), f"{figure} 的图注编号应是 图 {lesson}-{k}：{caption[:20]}"
+    stray = [p for c in nb["cells"] if c["cell_type"] == "markdown" for p in paragraphs(source(c)) if CAPTION.match(p)]
+    assert len(stray) == len(found), "有的“图 N-K：”段落下面没有图在它上方"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_folded_code_is_folded_everywhere(path):
+    """只为画图或算出演示用数据、读者不必读的代码单元：JupyterLab 中折叠（source_hidden），
+    书中也折叠（hide-input 标签），两处一致；折叠的单元必须有输出，否则读者什么也看不到。"""
+    for i, cell in enumerate(code_cells(load(path))):
+        hidden = cell["metadata"].get("jupyter", {}).get("source_hidden", False)
+        both = "source_hidden 与 hide-input 标签应同时有或同时没有"
+        assert hidden == ("hide-input" in tags(cell)), f"代码单元 {i}：{both}"
+        if hidden:
+            assert cell.get("outputs"), f"代码单元 {i} 折叠了代码，却没有输出"
