@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from course_data import LSTAT_COLUMN, RM_COLUMN, load_boston_housing
+from course_data import RM_COLUMN, load_boston_housing
 
 NOT_ANSWERED = "尚未作答：把你的答案写在上面，再运行这个单元。"
 
@@ -165,7 +165,8 @@ def check_01_1(answer: Any) -> str:
         raise Hint(f"flat_position({r}, {c}, {ch}) 返回了 {got:g}：数一数这个数之前一共有多少个数"
                    "（前面的整行、这一行里前面的像素、这个像素里前面的通道）。")
     last = int(np.ravel_multi_index((SIDE_01 - 1, SIDE_01 - 1, 2), shape))
-    return f"位置 = (row × 256 + col) × 3 + channel：最后一个像素的 B 在第 {last:,} 个位置，正是向量的最后一个数。"
+    return (f"位置 = (row × 256 + col) × 3 + channel：最后一个像素的 B 的位置是 {last:,}（从 0 数起），"
+            "正是向量的最后一个数。")
 
 
 @exercise("01-2")
@@ -267,27 +268,73 @@ def _boston_train() -> tuple[np.ndarray, np.ndarray]:
     return x_train, y_train
 
 
+LR_03, STEPS_03 = 0.1, 100  # 练习 03-1：普通梯度下降的学习率和步数
+
+
+def _rooms_fit() -> tuple[np.ndarray, np.ndarray]:
+    """03-04 节 Keras 真正用来训练的前 n_fit 行：房间数和房价。"""
+    x_train, y_train = _boston_train()
+    n_fit = math.floor(len(x_train) * (1 - VALIDATION_SPLIT))
+    return x_train[:n_fit, RM_COLUMN], y_train[:n_fit]
+
+
+def _plain_descent(x: np.ndarray, y: np.ndarray, lr: float, steps: int) -> tuple[float, float]:
+    """参考实现：从 (0, 0) 出发，每步用全部样本的 MSE 梯度更新 (w, b)。"""
+    w = b = 0.0
+    with np.errstate(all="ignore"):  # 原始特征上学习率太大时会溢出：这正是要展示的
+        for _ in range(steps):
+            error = y - (w * x + b)
+            w, b = w + lr * 2 * float(np.mean(error * x)), b + lr * 2 * float(np.mean(error))
+    return w, b
+
+
 @exercise("03-1", coding=True)
 def check_03_1(answer: Any) -> str:
-    """03-1：在全部 404 行训练数据上，LSTAT（第 12 列）对房价的最小二乘直线 (w, b)。"""
-    pair = _array(answer, "答案 (w, b)")
-    if pair.shape != (2,):
-        raise Hint(f"答案应该是两个数 (w, b)，你的形状是 {pair.shape}。")
-    x_train, y_train = _boston_train()
-    w, b = _least_squares(x_train[:, LSTAT_COLUMN], y_train)
-    if _close(pair, [w, b]):
-        return f"LSTAT 的直线 w = {w:.3f}, b = {b:.2f}：斜率为负，低收入人口比例越高，房价越低。"
-    if _close(pair, [b, w]):
-        raise Hint("两个数的顺序反了：先写斜率 w，再写截距 b。")
-    if _close(pair, _least_squares(x_train[:, RM_COLUMN], y_train)):
-        raise Hint(f"这是 RM（第 {RM_COLUMN} 列）的直线：LSTAT 是第 {LSTAT_COLUMN} 列（从 0 开始数）。")
-    n_fit = math.floor(len(x_train) * (1 - VALIDATION_SPLIT))  # 03-04 节训练用的行数
-    if _close(pair, _least_squares(x_train[:n_fit, LSTAT_COLUMN], y_train[:n_fit])):
-        raise Hint(f"你只用了前 {n_fit} 行：这道题用全部 {len(x_train)} 行训练数据。")
-    x = x_train[:, LSTAT_COLUMN]
-    if _close(pair[0], float(x @ y_train / (x @ x))):
-        raise Hint("别忘了截距：设计矩阵的每一行应该是 [x, 1]，而不只是 [x]。")
-    raise Hint("用 np.linalg.lstsq 解：设计矩阵每行 [x, 1]，目标是房价 y_train。")
+    """03-1：函数 fit_line(x, y, lr, epochs)：普通梯度下降拟合直线；在标准化的房间数上应到达最优值。"""
+    fit_line = _function(answer, "答案")
+    try:
+        inspect.signature(fit_line).bind(np.zeros(2), np.zeros(2), LR_03, STEPS_03)
+    except TypeError as err:
+        raise Hint(f"调用 fit_line(x, y, lr, epochs) 出错：函数应该接受四个参数。（{err}）") from None
+    except ValueError:  # 有些内置函数没有可读的签名
+        pass
+    x, y = _rooms_fit()
+    z = (x - x.mean()) / x.std()
+    optimum = _mse_of(_least_squares(z, y), z, y)
+    result = fit_line(z.copy(), y.copy(), LR_03, STEPS_03)
+    if result is None:
+        raise Hint("函数没有返回任何东西：最后要 return w, b。")
+    if hasattr(result, "__len__") and len(result) == 2:
+        result = [v.numpy() if hasattr(v, "numpy") else v for v in result]  # tf.Variable 也接受
+    try:
+        pair = _array(result, "fit_line 的返回值", shape=(2,))
+    except Hint:
+        if np.asarray(result, dtype="float64").shape == (2,):  # 有 inf 或 nan：发散了
+            raise Hint("w、b 变成了 inf 或 nan：损失越来越大。检查是不是减去了梯度，"
+                       "以及梯度是全部样本的平均（reduce_mean），而不是总和。") from None
+        raise
+    start = _mse_of((0.0, 0.0), z, y)
+    got = _mse_of(tuple(pair), z, y)
+    if got <= optimum * 1.01:
+        raw_diverged = _mse_of(_plain_descent(x, y, LR_03, STEPS_03), x, y)
+        raw_small = _mse_of(_plain_descent(x, y, LR_03 / 10, STEPS_03), x, y)
+        diverged = "会发散" if not math.isfinite(raw_diverged) or raw_diverged > 1e6 else f"MSE 是 {raw_diverged:.1f}"
+        return (f"标准化后，普通梯度下降 {STEPS_03} 步的 MSE 是 {got:.2f}，最优值 {optimum:.2f}：到了。"
+                f"在原始房间数上，同样 {STEPS_03} 步，学习率 {LR_03:g} {diverged}，"
+                f"学习率 {LR_03 / 10:g} 时 MSE 还有 {raw_small:.1f}。让训练走出峡谷的是标准化，不是 RMSprop。")
+    if np.allclose(pair, 0.0):
+        raise Hint("返回的 w、b 还是 0：每一步都要更新它们（w.assign_sub(lr * 梯度)，b 也一样）。")
+    if got > start:
+        raise Hint(f"MSE 比起点 (0, 0) 时还大（{got:.3g} > {start:.1f}），损失越走越大：更新时要减去梯度，而不是加上；"
+                   "梯度要用全部样本的平均（reduce_mean），用总和会让每一步大几百倍。")
+    raise Hint(f"MSE 是 {got:.2f}，最优值是 {optimum:.2f}，还没到：检查每一步是否用了全部样本、"
+               f"w 和 b 是否都更新了，以及是否真的做了 epochs 步。")
+
+
+def _mse_of(line: tuple[float, float], x: np.ndarray, y: np.ndarray) -> float:
+    w, b = line
+    with np.errstate(all="ignore"):
+        return float(np.mean((y - (w * x + b)) ** 2))
 
 
 LINE_03 = (9.0, -34.0)  # 练习 03-2 的直线：w, b
