@@ -6,12 +6,17 @@
     python images/draw_figures.py 05       # 只画路径以 05 开头的图（某一个 notebook 的图）
 
 每个函数画一张图，文件名与 notebook 中引用的路径一致。想改图中的文字或颜色，
-改这里的代码再运行一次即可。图中文字用英文（与课程的绘图约定一致）。
+改这里的代码再运行一次即可。图中文字用简体中文，课文引入的术语在括号里附上英文，
+例如“权重 (weights)”；变量名和公式（w x + b、y'）保持原样。
+
+画中文需要一个中文字体（见 CJK_FONTS；Debian / Ubuntu：sudo apt install fonts-noto-cjk）。
+找不到时脚本报错退出；画图时缺字（否则会画成空白方框）也算错误，脚本同样失败。
 """
 
 from __future__ import annotations
 
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,8 +25,10 @@ import numpy as np
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.patches import Circle, Ellipse, FancyArrowPatch, FancyBboxPatch, Polygon, Rectangle  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 STYLE = HERE.parent / "notebooks" / "course.mplstyle"  # notebook 中的图也用这个调色板（seaborn 的 deep）
@@ -32,6 +39,26 @@ PAPER, NEURON = "#F3EFE6", "#DCE3F0"
 DOG, DOG_EAR = "#8B5A2B", "#5C3A1A"
 WINDOW, ELEPHANT, ELEPHANT_DARK, ELEPHANT_EAR = "#CFE3F3", "#7F7F86", "#6A6A70", "#9A9AA2"
 FIGURES: dict[str, Callable[[], plt.Figure]] = {}
+# 按顺序找第一个装了的中文字体：Linux（Noto / 思源 / 文泉驿）、Windows（微软雅黑 / 黑体）、macOS（苹方 / 冬青黑体）
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN", "Noto Sans CJK JP",
+             "Noto Sans CJK TC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC",
+             "Hiragino Sans GB", "Heiti SC", "SimHei")
+
+
+def use_cjk_font() -> str:
+    """让 matplotlib 用一个中文字体画字，返回字体名；一个也没有时报错退出（绝不画出空白方框）。"""
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    for name in CJK_FONTS:
+        if name in installed:
+            plt.rcParams["font.family"] = "sans-serif"
+            plt.rcParams["font.sans-serif"] = [name]
+            return name
+    sys.exit("找不到中文字体，无法画示意图（图中的文字是中文）。\n"
+             f"查找过这些字体：{', '.join(CJK_FONTS)}。\n"
+             "请先安装其中一个，例如 Debian / Ubuntu：sudo apt install fonts-noto-cjk"
+             "（Windows 和 macOS 自带微软雅黑、苹方）；\n"
+             f"装好后删除 matplotlib 的字体缓存 {matplotlib.get_cachedir()}（通常是 ~/.cache/matplotlib），"
+             "让它重新查找字体，再运行一次。")
 
 
 def figure(path: str) -> Callable:
@@ -116,15 +143,15 @@ NB01 = "01_getting_started_with_neural_networks"
 def black_box() -> plt.Figure:
     fig, ax = canvas(9, 3.2)
     pixel_image(ax, 0.3, 0.8, 1.6, "cat")
-    ax.text(1.1, 0.45, "input image\n(any size, format, colour)", ha="center", va="top", fontsize=9)
+    ax.text(1.1, 0.45, "输入图像\n（任意大小、格式，彩色或黑白）", ha="center", va="top", fontsize=9)
     arrow(ax, (2.1, 1.6), (3.2, 1.6))
-    box(ax, 3.3, 0.7, 2.4, 1.8, "neural network\n(black box)", color=GRAY, fontsize=12, alpha=0.35)
+    box(ax, 3.3, 0.7, 2.4, 1.8, "神经网络\n（黑盒子）", color=GRAY, fontsize=12, alpha=0.35)
     arrow(ax, (5.8, 1.6), (6.7, 1.6))
-    for i, (name, p) in enumerate([("cat", 0.97), ("dog", 0.01), ("other", 0.02)]):
+    for i, (name, p) in enumerate([("猫 (cat)", 0.97), ("狗 (dog)", 0.01), ("其他 (other)", 0.02)]):
         y = 2.3 - i * 0.7
         box(ax, 6.8, y - 0.25, 0.9, 0.5, f"{p:.2f}", color=[ORANGE, DOG, GREEN][i], fontsize=11)
         ax.text(7.85, y, name, va="center", fontsize=11)
-    ax.text(7.25, 0.3, "3 numbers between 0 and 1\n(one per class)", ha="center", va="top", fontsize=9)
+    ax.text(7.25, 0.3, "3 个 0 到 1 之间的数\n（每个类别一个）", ha="center", va="top", fontsize=9)
     return fig
 
 
@@ -145,19 +172,19 @@ def fixed_input_shape() -> plt.Figure:
     for width, height in [(1024, 768), (640, 640), (320, 240)]:
         w, h = width * scale, height * scale
         dog_photo(ax, x, bottom, w, h)
-        ax.text(x + w / 2, label_y, f"{width} x {height}", ha="center", va="top", fontsize=9)
+        ax.text(x + w / 2, label_y, f"{width} × {height}", ha="center", va="top", fontsize=9)
         x += w + 0.3
     side = 256 * scale
     mid = bottom + side / 2  # 箭头和网络框都对准 256 x 256 图片的中线
-    arrow(ax, (x, mid), (x + 0.9, mid), "resize")
+    arrow(ax, (x, mid), (x + 0.9, mid), "调整大小\n(resize)")
     dog_photo(ax, x + 1.05, bottom, side, side)
-    ax.text(x + 1.05 + side / 2, label_y, "256 x 256 x 3", ha="center", va="top", fontsize=9,
+    ax.text(x + 1.05 + side / 2, label_y, "256 × 256 × 3", ha="center", va="top", fontsize=9,
             weight="bold")
     arrow(ax, (x + 1.2 + side, mid), (x + 1.9 + side, mid))
-    box(ax, x + 2.0 + side, mid - 0.6, 1.5, 1.2, "network\nexpects\n256 x 256 x 3", color=GRAY,
+    box(ax, x + 2.0 + side, mid - 0.6, 1.5, 1.2, "网络只接受\n256 × 256 × 3", color=GRAY,
         fontsize=10, alpha=0.35)
-    ax.text(4.5, 0.3, "Images come in many sizes and shapes (width x height, drawn to scale); a given network\n"
-            "accepts only one fixed input shape, so every image is preprocessed (resized) to that shape first.",
+    ax.text(4.5, 0.3, "图片的大小和长宽比各不相同（宽 × 高，按比例画出）；一个具体的网络只接受一种固定的输入形状，\n"
+            "所以每张图片都要先预处理 (preprocess)：调整成这个形状。",
             ha="center", va="center", fontsize=9.5)
     return fig
 
@@ -166,7 +193,7 @@ def fixed_input_shape() -> plt.Figure:
 def weights_as_knobs() -> plt.Figure:
     fig, ax = canvas(8, 3.2)
     box(ax, 1.6, 0.5, 4.8, 2.3, "", color=GRAY, alpha=0.3)
-    ax.text(4.0, 2.55, "neural network", ha="center", fontsize=11)
+    ax.text(4.0, 2.55, "神经网络", ha="center", fontsize=11)
     angles = [30, 140, 260, 80, 200, 320, 10, 170]
     for i, a in enumerate(angles):
         import math
@@ -176,26 +203,26 @@ def weights_as_knobs() -> plt.Figure:
         rad = math.radians(a)
         ax.plot([cx, cx + 0.22 * math.cos(rad)], [cy, cy + 0.22 * math.sin(rad)], color=BLUE, linewidth=2.2)
         ax.text(cx + 0.33, cy - 0.3, f"w{i + 1}", fontsize=8, color=BLUE)
-    arrow(ax, (0.3, 1.6), (1.5, 1.6), "input", offset=(0, 0.1))
-    arrow(ax, (6.5, 1.6), (7.7, 1.6), "output", offset=(0, 0.1))
-    ax.text(4.0, 0.15, "weights = adjustable knobs; training finds good settings", ha="center", fontsize=9.5)
+    arrow(ax, (0.3, 1.6), (1.5, 1.6), "输入", offset=(0, 0.1))
+    arrow(ax, (6.5, 1.6), (7.7, 1.6), "输出", offset=(0, 0.1))
+    ax.text(4.0, 0.15, "权重 (weights) = 可以调节的旋钮；训练就是找到合适的旋钮位置", ha="center", fontsize=9.5)
     return fig
 
 
 @figure(f"{NB01}/supervised_training.png")
 def supervised_training() -> plt.Figure:
     fig, ax = canvas(9, 3.6)
-    examples = [("cat", "cat"), ("dog", "dog"), ("other", "other")]
+    examples = [("cat", "猫"), ("dog", "狗"), ("other", "其他")]
     for i, (kind, label) in enumerate(examples):
         y = 2.6 - i * 0.8
         pixel_image(ax, 0.3, y - 0.3, 0.65, kind)
         box(ax, 1.15, y - 0.17, 0.9, 0.36, label, color=ORANGE, fontsize=9)
-    ax.text(1.2, 3.35, "labelled examples (image + label)", ha="center", fontsize=9.5)
-    arrow(ax, (2.3, 1.75), (3.4, 1.75), "many\nexamples", offset=(0, 0.05))
-    box(ax, 3.5, 0.9, 2.2, 1.7, "training\n(many iterations)", color=BLUE, fontsize=11)
+    ax.text(1.2, 3.35, "带标签的样本 (labelled examples)\n（图像 + 标签）", ha="center", fontsize=9.5)
+    arrow(ax, (2.3, 1.75), (3.4, 1.75), "大量\n样本", offset=(0, 0.05))
+    box(ax, 3.5, 0.9, 2.2, 1.7, "训练 (training)\n（多次迭代）", color=BLUE, fontsize=11)
     arrow(ax, (5.8, 1.75), (6.6, 1.75))
-    box(ax, 6.7, 1.0, 2.1, 1.5, "network with\nlearned weights", color=GREEN, fontsize=10.5)
-    ax.text(4.6, 0.1, "Supervised learning: every training example comes with the correct answer.",
+    box(ax, 6.7, 1.0, 2.1, 1.5, "训练好的网络\n（权重已经学好）", color=GREEN, fontsize=10.5)
+    ax.text(4.6, 0.1, "监督学习 (supervised learning)：每个训练样本都附有正确答案。",
             ha="center", fontsize=9.5)
     return fig
 
@@ -204,16 +231,16 @@ def supervised_training() -> plt.Figure:
 def error_feedback() -> plt.Figure:
     fig, ax = canvas(9, 3.6)
     pixel_image(ax, 0.2, 1.55, 0.9, "cat")
-    ax.text(0.65, 1.45, "image", ha="center", va="top", fontsize=9)
+    ax.text(0.65, 1.45, "图像", ha="center", va="top", fontsize=9)
     arrow(ax, (1.2, 2.0), (2.0, 2.0))
-    box(ax, 2.1, 1.4, 1.8, 1.2, "network\n(weights)", color=GRAY, alpha=0.35)
+    box(ax, 2.1, 1.4, 1.8, 1.2, "网络\n（权重）", color=GRAY, alpha=0.35)
     arrow(ax, (4.0, 2.0), (4.8, 2.0))
-    box(ax, 4.9, 1.5, 1.5, 1.0, "prediction\n0.30 / 0.60 / 0.10", color=BLUE, fontsize=9)
-    box(ax, 4.9, 2.8, 1.5, 0.6, "label: cat\n1 / 0 / 0", color=ORANGE, fontsize=9)
+    box(ax, 4.9, 1.5, 1.5, 1.0, "预测\n0.30 / 0.60 / 0.10", color=BLUE, fontsize=9)
+    box(ax, 4.9, 2.8, 1.5, 0.6, "标签：猫\n1 / 0 / 0", color=ORANGE, fontsize=9)
     arrow(ax, (6.5, 2.0), (7.2, 2.0))
     arrow(ax, (6.5, 3.1), (7.3, 2.4))
-    box(ax, 7.3, 1.5, 1.4, 1.0, "compare:\nerror", color=RED, fontsize=10)
-    arrow(ax, (8.0, 1.4), (3.0, 1.3), "error is used to adjust the weights", color=RED, rad=-0.35,
+    box(ax, 7.3, 1.5, 1.4, 1.0, "比较得到\n误差 (error)", color=RED, fontsize=10)
+    arrow(ax, (8.0, 1.4), (3.0, 1.3), "误差被送回网络，用来调整权重", color=RED, rad=-0.35,
           offset=(0, -1.3))
     return fig
 
@@ -228,42 +255,43 @@ NB02 = "02_fundamentals_of_training_a_neural_network"
 def training_sample() -> plt.Figure:
     fig, ax = canvas(9.5, 3.8)
     pixel_image(ax, 0.2, 1.5, 1.0, "cat")
-    ax.text(0.7, 1.4, "input image", ha="center", va="top", fontsize=9)
+    ax.text(0.7, 1.4, "输入图像", ha="center", va="top", fontsize=9)
     arrow(ax, (1.3, 2.0), (2.1, 2.0))
-    box(ax, 2.2, 1.4, 1.8, 1.2, "network", color=GRAY, alpha=0.35)
+    box(ax, 2.2, 1.4, 1.8, 1.2, "网络", color=GRAY, alpha=0.35)
     arrow(ax, (4.1, 2.0), (4.9, 2.0))
-    ax.text(5.6, 3.05, "prediction y'", ha="center", fontsize=10, color=BLUE)
-    ax.text(7.2, 3.05, "label y (one-hot)", ha="center", fontsize=10, color=ORANGE)
-    for i, (name, p, t) in enumerate([("cat", 0.37, 1), ("dog", 0.50, 0), ("other", 0.13, 0)]):
+    ax.text(5.6, 3.05, "预测 y'", ha="center", fontsize=10, color=BLUE)
+    ax.text(7.2, 3.05, "标签 y：独热 (one-hot) 向量", ha="center", fontsize=10, color=ORANGE)
+    for i, (name, p, t) in enumerate([("猫", 0.37, 1), ("狗", 0.50, 0), ("其他", 0.13, 0)]):
         y = 2.5 - i * 0.55
         box(ax, 5.1, y - 0.2, 1.0, 0.4, f"{p:.2f}", color=BLUE, fontsize=10)
         box(ax, 6.7, y - 0.2, 1.0, 0.4, f"{t}", color=ORANGE, fontsize=10)
         ax.text(6.4, y, name, ha="center", va="center", fontsize=9)
     arrow(ax, (7.8, 1.95), (8.4, 1.95))
-    box(ax, 8.45, 1.55, 0.95, 0.8, "loss", color=RED, fontsize=11)
-    ax.text(4.8, 0.5, "The image goes into the network; the label is used only to compute the loss.\n"
-            "Here the network is wrong: 'dog' (0.50) beats 'cat' (0.37).", ha="center", fontsize=9.5)
+    box(ax, 8.45, 1.55, 0.95, 0.8, "损失\n(loss)", color=RED, fontsize=11)
+    ax.text(4.8, 0.5, "图像送进网络；标签不进入网络，只在计算损失时用到。\n"
+            "这里网络错了：“狗”(0.50) 比“猫”(0.37) 大。", ha="center", fontsize=9.5)
     return fig
 
 
 @figure(f"{NB02}/training_loop.png")
 def training_loop() -> plt.Figure:
     fig, ax = canvas(10, 4.2)
-    box(ax, 0.2, 2.4, 1.4, 1.0, "input x\n(a batch)", color=GRAY, alpha=0.3)
+    box(ax, 0.2, 2.4, 1.4, 1.0, "输入 x\n一批 (batch)", color=GRAY, alpha=0.3)
     arrow(ax, (1.7, 2.9), (2.5, 2.9))
-    box(ax, 2.6, 2.3, 1.8, 1.2, "network\n(weights W)", color=GRAY, alpha=0.45)
+    box(ax, 2.6, 2.3, 1.8, 1.2, "网络\n（权重 W）", color=GRAY, alpha=0.45)
     arrow(ax, (4.5, 2.9), (5.3, 2.9))
-    box(ax, 5.4, 2.4, 1.5, 1.0, "prediction y'", color=BLUE)
-    box(ax, 5.4, 3.7, 1.5, 0.45, "label y", color=ORANGE, fontsize=10)
+    box(ax, 5.4, 2.4, 1.5, 1.0, "预测 y'", color=BLUE)
+    box(ax, 5.4, 3.7, 1.5, 0.45, "标签 y", color=ORANGE, fontsize=10)
     arrow(ax, (7.0, 2.9), (7.8, 2.9))
     arrow(ax, (7.0, 3.9), (7.9, 3.3))
-    box(ax, 7.9, 2.4, 1.8, 1.0, "loss(y, y')", color=RED)
+    box(ax, 7.9, 2.4, 1.8, 1.0, "损失\nloss(y, y')", color=RED)
     arrow(ax, (8.8, 2.3), (8.8, 1.1))
-    box(ax, 7.6, 0.2, 2.2, 0.9, "gradient\n(backpropagation)", color=PURPLE, fontsize=10)
-    arrow(ax, (7.5, 0.65), (4.8, 0.65))
-    box(ax, 2.4, 0.2, 2.3, 0.9, "W = W - lr * gradient", color=GREEN, fontsize=10)
-    arrow(ax, (3.5, 1.2), (3.5, 2.2), "update", offset=(0.45, -0.1))
-    ax.text(5.0, -0.25, "y and y' are vectors with one entry per class", ha="center", fontsize=9, color=GRAY)
+    box(ax, 7.15, 0.2, 2.75, 0.9, "梯度 (gradient)\n反向传播 (backpropagation)", color=PURPLE, fontsize=10)
+    arrow(ax, (7.05, 0.65), (4.8, 0.65))
+    box(ax, 2.4, 0.2, 2.3, 0.9, "W = W − lr × 梯度", color=GREEN, fontsize=10)
+    arrow(ax, (3.5, 1.2), (3.5, 2.2), "更新", offset=(0.45, -0.1))
+    ax.text(5.0, -0.25, "y 和 y' 都是向量，每个类别一个数；lr 是学习率 (learning rate)", ha="center", fontsize=9,
+            color=GRAY)
     return fig
 
 
@@ -277,14 +305,14 @@ NB03 = "03_modeling_linear_regression"
 def one_neuron() -> plt.Figure:
     fig, ax = canvas(8, 3.0)
     node(ax, 1.2, 1.5, 0.45, "x", ORANGE)
-    ax.text(1.2, 0.7, "input: rooms", ha="center", fontsize=9.5)
-    arrow(ax, (1.7, 1.5), (3.4, 1.5), "weight w", color=BLUE, offset=(0, 0.12))
+    ax.text(1.2, 0.7, "输入：房间数", ha="center", fontsize=9.5)
+    arrow(ax, (1.7, 1.5), (3.4, 1.5), "权重 (weight) w", color=BLUE, offset=(0, 0.12))
     node(ax, 4.0, 1.5, 0.6, "w x + b", BLUE, facecolor=NEURON, fontsize=11)
-    ax.text(4.0, 0.55, "one neuron (bias b)", ha="center", fontsize=9.5)
+    ax.text(4.0, 0.8, "一个神经元 (neuron)\n偏置 (bias) b", ha="center", va="top", fontsize=9.5)
     arrow(ax, (4.65, 1.5), (6.3, 1.5))
     node(ax, 6.8, 1.5, 0.45, "y'", GREEN)
-    ax.text(6.8, 0.7, "predicted price", ha="center", fontsize=9.5)
-    ax.text(4.0, 2.65, "linear regression = a network with a single neuron and no activation",
+    ax.text(6.8, 0.7, "预测房价", ha="center", fontsize=9.5)
+    ax.text(4.0, 2.65, "线性回归 (linear regression) = 只有一个神经元的神经网络",
             ha="center", fontsize=10)
     return fig
 
@@ -292,16 +320,16 @@ def one_neuron() -> plt.Figure:
 @figure(f"{NB03}/feedback_loop.png")
 def feedback_loop() -> plt.Figure:
     fig, ax = canvas(9.5, 3.6)
-    box(ax, 0.2, 1.9, 1.5, 0.9, "rooms x", color=GRAY, alpha=0.3)
+    box(ax, 0.2, 1.9, 1.5, 0.9, "房间数 x", color=GRAY, alpha=0.3)
     arrow(ax, (1.8, 2.35), (2.6, 2.35))
-    box(ax, 2.7, 1.8, 1.9, 1.1, "neuron\ny' = w x + b", color=BLUE)
+    box(ax, 2.7, 1.8, 1.9, 1.1, "神经元\ny' = w x + b", color=BLUE)
     arrow(ax, (4.7, 2.35), (5.5, 2.35))
-    box(ax, 5.6, 1.9, 1.4, 0.9, "prediction y'", color=BLUE, fontsize=10)
-    box(ax, 5.6, 3.0, 1.4, 0.5, "true price y", color=ORANGE, fontsize=10)
+    box(ax, 5.6, 1.9, 1.4, 0.9, "预测 y'", color=BLUE, fontsize=10)
+    box(ax, 5.6, 3.0, 1.4, 0.5, "真实房价 y", color=ORANGE, fontsize=10)
     arrow(ax, (7.1, 2.35), (7.8, 2.35))
     arrow(ax, (7.1, 3.25), (7.9, 2.75))
-    box(ax, 7.9, 1.9, 1.4, 0.9, "loss\n(MSE)", color=RED)
-    arrow(ax, (8.6, 1.8), (3.65, 1.7), "gradient descent + backpropagation update w and b", color=GREEN,
+    box(ax, 7.9, 1.9, 1.4, 0.9, "损失\n(MSE)", color=RED)
+    arrow(ax, (8.6, 1.8), (3.65, 1.7), "梯度下降 + 反向传播：更新 w 和 b", color=GREEN,
           rad=-0.45, offset=(0, -1.45))
     return fig
 
@@ -313,22 +341,22 @@ def regression_vs_classification() -> plt.Figure:
     fig, (left, right) = plt.subplots(1, 2, figsize=(9.5, 3.8))
     x = rng.uniform(1, 9, 40)
     y = 2.0 * x + 3 + rng.normal(0, 1.6, x.size)
-    left.scatter(x, y, s=18, color=BLUE, alpha=0.8, label="training examples")
+    left.scatter(x, y, s=18, color=BLUE, alpha=0.8, label="训练样本")
     xs = np.array([0.5, 9.5])
-    left.plot(xs, 2.0 * xs + 3, color=RED, linewidth=2, label="learned line")
+    left.plot(xs, 2.0 * xs + 3, color=RED, linewidth=2, label="学到的直线")
     x_new = 6.5
     left.plot([x_new, x_new], [0, 2.0 * x_new + 3], "--", color=GREEN)
     left.plot([0, x_new], [2.0 * x_new + 3] * 2, "--", color=GREEN)
-    left.scatter([x_new], [2.0 * x_new + 3], s=60, color=GREEN, zorder=3, label="prediction: a number")
-    left.set(xlim=(0, 10), ylim=(0, 24), xlabel="input feature x", ylabel="continuous target y",
-             title="Regression: predict a number")
+    left.scatter([x_new], [2.0 * x_new + 3], s=60, color=GREEN, zorder=3, label="预测：一个数")
+    left.set(xlim=(0, 10), ylim=(0, 24), xlabel="输入特征 x", ylabel="连续的目标值 y",
+             title="回归 (regression)：预测一个数")
     left.legend(loc="upper left", fontsize=8.5)
-    for label, color, center in [("class A", BLUE, (3, 7)), ("class B", ORANGE, (7, 3))]:
+    for label, color, center in [("A 类", BLUE, (3, 7)), ("B 类", ORANGE, (7, 3))]:
         pts = rng.normal(center, 1.0, size=(20, 2))
         right.scatter(pts[:, 0], pts[:, 1], s=18, color=color, alpha=0.85, label=label)
-    right.plot([1, 9], [1, 9], color=RED, linewidth=2, label="class boundary")
-    right.set(xlim=(0, 10), ylim=(0, 10), xlabel="input feature x1", ylabel="input feature x2",
-              title="Classification: predict a class")
+    right.plot([1, 9], [1, 9], color=RED, linewidth=2, label="类别边界")
+    right.set(xlim=(0, 10), ylim=(0, 10), xlabel="输入特征 x1", ylabel="输入特征 x2",
+              title="分类 (classification)：预测一个类别")
     right.legend(loc="upper left", fontsize=8.5)
     for ax in (left, right):
         ax.grid(True, alpha=0.4)
@@ -342,14 +370,19 @@ def neuron_several_inputs() -> plt.Figure:
     inputs = [(3.0, "x1", "w1"), (2.1, "x2", "w2"), (0.6, "x13", "w13")]
     for y, name, weight in inputs:
         node(ax, 1.0, y, 0.35, name, ORANGE, fontsize=11)
-        arrow(ax, (1.4, y), (3.45, 1.9 + (y - 1.9) * 0.25), weight, color=BLUE, offset=(-0.2, 0.05))
+        end_y = 1.9 + (y - 1.9) * 0.25
+        arrow(ax, (1.4, y), (3.45, end_y), color=BLUE)
+        # 权重写在箭头前三分之一处的上方；斜的箭头要多留一点，字才不压在线上
+        slope = (end_y - y) / (3.45 - 1.4)
+        ax.text(2.1, y + slope * 0.7 + 0.06 + abs(slope) * 0.25, weight, ha="center", va="bottom", fontsize=10,
+                color=BLUE)
     ax.text(1.0, 1.35, "...", ha="center", va="center", fontsize=16)
-    ax.text(1.0, 0.0, "13 input features", ha="center", fontsize=9.5)
+    ax.text(1.0, 0.0, "13 个输入特征", ha="center", fontsize=9.5)
     node(ax, 4.3, 1.9, 0.85, "w1 x1 + w2 x2\n+ ... + w13 x13\n+ b", BLUE, facecolor=NEURON, fontsize=9.5)
-    ax.text(4.3, 0.75, "one neuron (bias b)", ha="center", fontsize=9.5)
+    ax.text(4.3, 0.75, "一个神经元（偏置 b）", ha="center", fontsize=9.5)
     arrow(ax, (5.2, 1.9), (6.5, 1.9))
     node(ax, 7.0, 1.9, 0.42, "y'", GREEN)
-    ax.text(7.0, 1.1, "predicted price", ha="center", fontsize=9.5)
+    ax.text(7.0, 1.1, "预测房价", ha="center", fontsize=9.5)
     return fig
 
 
@@ -385,7 +418,8 @@ def mlp_architecture() -> plt.Figure:
     xs = [2.9, 5.1, 7.3, 9.3]
     top, bottom = 4.3, 1.2
     dense_layers(ax, xs, [11, 9, 9, 10], [True, True, True, False],
-                 ["input\n784 pixels", "hidden Dense\n128 ReLU", "hidden Dense\n128 ReLU", "output Dense\n10 softmax"],
+                 ["输入层\n784 个像素", "隐藏层\nDense 128, ReLU", "隐藏层\nDense 128, ReLU",
+                  "输出层\nDense 10, softmax"],
                  [ORANGE, BLUE, BLUE, GREEN], top=top, bottom=bottom)
     seven = ["........", ".######.", ".....##.", "....##..", "...##...", "...##...",
              "..##....", "........"]
@@ -395,19 +429,19 @@ def mlp_architecture() -> plt.Figure:
         for j, pixel in enumerate(row):
             if pixel == "#":
                 ax.add_patch(Rectangle((x0 + j * cell, y0 - i * cell), cell, cell, facecolor="white"))
-    ax.text(x0 + 4 * cell, y0 - 7 * cell - 0.12, "28 x 28 image", ha="center", va="top", fontsize=9)
-    arrow(ax, (x0 + 8 * cell + 0.08, y0 - 3 * cell), (xs[0] - 0.22, y0 - 3 * cell), "flatten",
+    ax.text(x0 + 4 * cell, y0 - 7 * cell - 0.12, "28 × 28 图像", ha="center", va="top", fontsize=9)
+    arrow(ax, (x0 + 8 * cell + 0.08, y0 - 3 * cell), (xs[0] - 0.22, y0 - 3 * cell), "压平 (flatten)",
           color=ORANGE, fontsize=9)
     for digit in range(10):
         ax.text(xs[3] + 0.2, top - digit * (top - bottom) / 9, f"P({digit})", va="center", fontsize=8)
-    ax.text(xs[3], top + 0.3, "y' (10 probabilities)", ha="center", fontsize=9.5, color=GREEN)
-    box(ax, 10.75, 3.25, 1.75, 0.8, "argmax\n-> predicted digit", color=GREEN, fontsize=9)
-    box(ax, 10.75, 1.25, 1.75, 0.8, "loss(y, y')\ncross-entropy", color=RED, fontsize=9)
+    ax.text(xs[3], top + 0.3, "y'（10 个概率）", ha="center", fontsize=9.5, color=GREEN)
+    box(ax, 10.75, 3.25, 1.75, 0.8, "argmax\n→ 预测的数字", color=GREEN, fontsize=9)
+    box(ax, 10.75, 1.25, 1.75, 0.8, "损失 loss(y, y')\n交叉熵 (cross-entropy)", color=RED, fontsize=9)
     arrow(ax, (9.95, 3.2), (10.7, 3.6), color=GREEN)
     arrow(ax, (9.95, 2.3), (10.7, 1.75), color=RED)
-    ax.text(11.62, 0.35, "y: one-hot label", ha="center", fontsize=9, color=RED)
+    ax.text(11.62, 0.35, "y：独热标签 (one-hot)", ha="center", fontsize=9, color=RED)
     arrow(ax, (11.62, 0.62), (11.62, 1.2), color=RED)
-    ax.text(6.1, 0.2, "every neuron is connected to every neuron of the next layer (dense / fully connected)",
+    ax.text(6.1, -0.1, "每个神经元都和下一层的每个神经元相连：全连接层 (dense / fully connected layer)",
             ha="center", fontsize=9.5)
     return fig
 
@@ -446,21 +480,22 @@ def slab(ax: Axes, x: float, y: float, w: float, h: float, depth: float, color: 
 
 @figure(f"{NB05}/cnn_overview.png")
 def cnn_overview() -> plt.Figure:
-    fig, ax = canvas(10, 3.6)
+    fig, ax = canvas(10, 3.9)
     pixel_image(ax, 0.1, 1.0, 1.3, "dog")
-    ax.text(0.75, 0.85, "input image", ha="center", va="top", fontsize=9)
-    box(ax, 1.8, 0.5, 4.8, 2.6, "", color=BLUE, alpha=0.08)
-    ax.text(4.2, 2.85, "feature extractor (backbone / body)", ha="center", fontsize=10.5, color=BLUE)
+    ax.text(0.75, 0.85, "输入图像", ha="center", va="top", fontsize=9)
+    box(ax, 1.8, 0.5, 4.8, 2.9, "", color=BLUE, alpha=0.08)
+    ax.text(4.2, 3.3, "特征提取器 (feature extractor)\n也叫主干 (backbone) 或主体 (body)", ha="center", va="top",
+            fontsize=10.5, color=BLUE)
     for i, (h, d) in enumerate([(1.6, 0.15), (1.2, 0.3), (0.85, 0.45), (0.55, 0.6)]):
         slab(ax, 2.0 + i * 1.15, 1.65 - h / 2, 0.25, h, d, BLUE)
-    ax.text(4.2, 0.62, "conv blocks: conv layers + pooling", ha="center", fontsize=9)
+    ax.text(4.2, 0.62, "卷积块：卷积层 + 池化 (pooling)", ha="center", fontsize=9)
     arrow(ax, (1.5, 1.65), (1.95, 1.65))
     arrow(ax, (6.65, 1.65), (7.05, 1.65))
-    box(ax, 7.1, 0.5, 2.7, 2.6, "", color=GREEN, alpha=0.08)
-    ax.text(8.45, 2.85, "classifier (head)", ha="center", fontsize=10.5, color=GREEN)
-    box(ax, 7.3, 1.35, 1.1, 0.6, "dense\nlayers", color=GREEN, fontsize=9)
+    box(ax, 7.1, 0.5, 2.7, 2.9, "", color=GREEN, alpha=0.08)
+    ax.text(8.45, 3.3, "分类器 (classifier)\n也叫头部 (head)", ha="center", va="top", fontsize=10.5, color=GREEN)
+    box(ax, 7.3, 1.35, 1.1, 0.6, "全连接层", color=GREEN, fontsize=9)
     arrow(ax, (8.45, 1.65), (8.75, 1.65))
-    box(ax, 8.8, 1.2, 0.85, 0.9, "cat 0.02\ndog 0.95\nother 0.03", color=ORANGE, fontsize=7.5)
+    box(ax, 8.8, 1.2, 0.85, 0.9, "猫 0.02\n狗 0.95\n其他 0.03", color=ORANGE, fontsize=7.5)
     return fig
 
 
@@ -468,8 +503,8 @@ def cnn_overview() -> plt.Figure:
 def vgg16_blocks() -> plt.Figure:
     fig, ax = canvas(12, 4.4)
     # 每个块标的是它池化之后的输出，与 notebook 中打印的 block*_pool 形状一致
-    blocks = [("input\n224x224x3", 2.6, 0.05, GRAY), ("112x112x64", 2.1, 0.25, BLUE), ("56x56x128", 1.6, 0.4, BLUE),
-              ("28x28x256", 1.2, 0.55, BLUE), ("14x14x512", 0.85, 0.7, BLUE), ("7x7x512", 0.55, 0.7, PURPLE)]
+    blocks = [("输入\n224×224×3", 2.6, 0.05, GRAY), ("112×112×64", 2.1, 0.25, BLUE), ("56×56×128", 1.6, 0.4, BLUE),
+              ("28×28×256", 1.2, 0.55, BLUE), ("14×14×512", 0.85, 0.7, BLUE), ("7×7×512", 0.55, 0.7, PURPLE)]
     x = 0.4
     for i, (label, h, d, color) in enumerate(blocks):
         slab(ax, x, 2.0 - h / 2, 0.2, h, d, color, label, fontsize=8)
@@ -479,10 +514,10 @@ def vgg16_blocks() -> plt.Figure:
     for j, (label, h) in enumerate([("FC-6\n4096", 2.2), ("FC-7\n4096", 2.2), ("FC-8\n1000\nsoftmax", 1.2)]):
         box(ax, x + j * 0.95, 2.0 - h / 2, 0.5, h, "", color=GREEN)
         ax.text(x + j * 0.95 + 0.25, 2.0 - h / 2 - 0.12, label, ha="center", va="top", fontsize=8)
-    ax.text(3.6, 4.15, "feature extractor: 13 conv layers in 5 blocks (shapes after each block's 2x2 max pooling)",
+    ax.text(3.6, 4.15, "特征提取器：5 个卷积块共 13 个卷积层（标的是每块 2×2 最大池化之后的形状）",
             ha="center", fontsize=9.5, color=BLUE)
-    ax.text(x + 1.2, 3.6, "classifier", ha="center", fontsize=9.5, color=GREEN)
-    ax.text(6.0, -0.05, "spatial size shrinks (224 -> 7) while depth grows (3 -> 512)", ha="center", fontsize=9.5)
+    ax.text(x + 1.2, 3.6, "分类器", ha="center", fontsize=9.5, color=GREEN)
+    ax.text(6.0, -0.05, "高和宽逐块缩小 (224 → 7)，深度逐块增加 (3 → 512)", ha="center", fontsize=9.5)
     return fig
 
 
@@ -493,11 +528,11 @@ def filter_sliding() -> plt.Figure:
     for k, (r, c) in enumerate([(0, 0), (0, 1)]):
         x0 = 0.2 + k * 3.2
         grid(ax, x0, 3.3, 6, 6, 0.45, highlight=(r, c, 3, 3), hcolor=[RED, ORANGE][k])
-        ax.text(x0 + 1.35, 0.4, f"input 6x6, filter 3x3 at ({r}, {c})", ha="center", va="top", fontsize=9)
+        ax.text(x0 + 1.35, 0.4, f"输入 6×6，3×3 滤波器位于 ({r}, {c})", ha="center", va="top", fontsize=9)
     arrow(ax, (2.95, 1.95), (3.35, 1.95))
-    arrow(ax, (6.15, 1.95), (7.15, 1.95), "dot product\n+ activation", offset=(0, 0.1))
+    arrow(ax, (6.15, 1.95), (7.15, 1.95), "点积\n+ 激活函数", offset=(0, 0.1))
     grid(ax, 7.4, 2.85, 4, 4, 0.45, color=BLUE, highlight=(0, 0, 1, 2), hcolor=BLUE)
-    ax.text(8.3, 0.9, "activation map 4x4\n(one number per position)", ha="center", va="top", fontsize=9)
+    ax.text(8.3, 0.9, "激活图 (activation map) 4×4\n（每个位置一个数）", ha="center", va="top", fontsize=9)
     return fig
 
 
@@ -506,18 +541,18 @@ def conv_filters() -> plt.Figure:
     fig, ax = canvas(11, 4.6)
     for row, n_filters in enumerate([1, 2]):
         y = 3.1 - row * 2.2
-        slab(ax, 0.2, y - 0.6, 0.2, 1.2, 0.5, GRAY, "input 224x224x3" if row else "", fontsize=8)
+        slab(ax, 0.2, y - 0.6, 0.2, 1.2, 0.5, GRAY, "输入 224×224×3" if row else "", fontsize=8)
         arrow(ax, (1.1, y), (1.8, y))
         for f in range(n_filters):
-            slab(ax, 2.0 + f * 1.1, y - 0.25, 0.12, 0.5, 0.3, [RED, ORANGE][f], f"3x3x3 filter {f + 1}", fontsize=8)
+            slab(ax, 2.0 + f * 1.1, y - 0.25, 0.12, 0.5, 0.3, [RED, ORANGE][f], f"滤波器 {f + 1}\n3×3×3", fontsize=8)
         xa = 2.0 + n_filters * 1.1 + 0.3
         arrow(ax, (xa, y), (xa + 0.8, y))
         for f in range(n_filters):
             slab(ax, xa + 1.0 + f * 0.35, y - 0.6, 0.06 + 0.0, 1.2, 0.5, [RED, ORANGE][f])
-        ax.text(xa + 1.7 + n_filters * 0.2, y, f"{n_filters} activation map{'s' if n_filters > 1 else ''}\n"
-                f"224x224x{n_filters}", va="center", fontsize=9)
-        ax.text(8.6, y, f"{n_filters} filter{'s' if n_filters > 1 else ''}: {28 * n_filters} parameters\n"
-                f"({n_filters} x (27 weights + 1 bias))", va="center", fontsize=9, color=BLUE)
+        ax.text(xa + 1.7 + n_filters * 0.2, y, f"{n_filters} 张激活图\n"
+                f"224×224×{n_filters}", va="center", fontsize=9)
+        ax.text(8.6, y, f"{n_filters} 个滤波器：{28 * n_filters} 个参数\n"
+                f"{n_filters} × (27 个权重 + 1 个偏置)", va="center", fontsize=9, color=BLUE)
     return fig
 
 
@@ -525,13 +560,13 @@ def conv_filters() -> plt.Figure:
 def receptive_field() -> plt.Figure:
     fig, ax = canvas(8, 3.6)
     grid(ax, 0.3, 3.2, 6, 6, 0.45, highlight=(1, 2, 3, 3))
-    ax.text(1.65, 0.3, "input", ha="center", fontsize=9.5)
+    ax.text(1.65, 0.3, "输入", ha="center", fontsize=9.5)
     grid(ax, 4.6, 2.75, 4, 4, 0.45, color=BLUE, highlight=(1, 2, 1, 1), hcolor=BLUE)
-    ax.text(5.5, 0.75, "activation map", ha="center", fontsize=9.5)
+    ax.text(5.5, 0.75, "激活图", ha="center", fontsize=9.5)
     for cx, cy in [(1.2, 2.75), (2.55, 2.75), (1.2, 1.4), (2.55, 1.4)]:
         ax.plot([cx, 5.725], [cy, 2.075], color=RED, linewidth=0.8, alpha=0.7)
-    ax.text(1.9, 3.35, "3x3 receptive field", ha="center", fontsize=9.5, color=RED)
-    ax.text(6.6, 2.6, "one neuron sees only\n9 input values, with the\nsame 9 shared weights\nat every position",
+    ax.text(1.9, 3.35, "3×3 感受野 (receptive field)", ha="center", fontsize=9.5, color=RED)
+    ax.text(6.6, 2.6, "一个神经元只看\n9 个输入值；\n每个位置都用\n同样的 9 个权重\n（权重共享）",
             fontsize=8.5, va="top")
     return fig
 
@@ -539,16 +574,16 @@ def receptive_field() -> plt.Figure:
 @figure(f"{NB05}/conv_block_pooling.png")
 def conv_block_pooling() -> plt.Figure:
     fig, ax = canvas(11, 3.4)
-    slab(ax, 0.3, 0.8, 0.2, 1.8, 0.2, GRAY, "input\n224x224x3", fontsize=8)
-    arrow(ax, (0.9, 1.7), (2.0, 1.7), "conv 3x3", offset=(0, 0.1))
-    slab(ax, 2.2, 0.8, 0.2, 1.8, 0.6, BLUE, "224x224x64", fontsize=8)
-    arrow(ax, (3.2, 1.7), (4.3, 1.7), "conv 3x3", offset=(0, 0.1))
-    slab(ax, 4.5, 0.8, 0.2, 1.8, 0.6, BLUE, "224x224x64", fontsize=8)
-    arrow(ax, (5.5, 1.7), (6.8, 1.7), "max pool 2x2", offset=(0, 0.1))
-    slab(ax, 7.0, 1.25, 0.2, 0.9, 0.6, PURPLE, "112x112x64", fontsize=8)
+    slab(ax, 0.3, 0.8, 0.2, 1.8, 0.2, GRAY, "输入\n224×224×3", fontsize=8)
+    arrow(ax, (0.9, 1.7), (2.0, 1.7), "3×3 卷积", offset=(-0.05, 0.15))
+    slab(ax, 2.2, 0.8, 0.2, 1.8, 0.6, BLUE, "224×224×64", fontsize=8)
+    arrow(ax, (3.2, 1.7), (4.3, 1.7), "3×3 卷积", offset=(0, 0.15))
+    slab(ax, 4.5, 0.8, 0.2, 1.8, 0.6, BLUE, "224×224×64", fontsize=8)
+    arrow(ax, (5.5, 1.7), (6.8, 1.7), "2×2 最大池化", offset=(0, 0.15))
+    slab(ax, 7.0, 1.25, 0.2, 0.9, 0.6, PURPLE, "112×112×64", fontsize=8)
     box(ax, 1.9, 0.25, 6.1, 2.9, "", color=BLUE, alpha=0.05)
-    ax.text(4.95, 3.25, "one conv block = conv layer(s) + pooling", ha="center", fontsize=10, color=BLUE)
-    ax.text(9.6, 1.7, "pooling halves height and\nwidth, keeps the depth,\nhas no trainable parameters",
+    ax.text(4.95, 3.25, "一个卷积块 (conv block) = 一个或几个卷积层 + 池化层", ha="center", fontsize=10, color=BLUE)
+    ax.text(9.6, 1.7, "池化把高和宽减半，\n深度不变，\n没有可训练的参数",
             ha="center", va="center", fontsize=9)
     return fig
 
@@ -556,17 +591,17 @@ def conv_block_pooling() -> plt.Figure:
 @figure(f"{NB05}/flatten_dense.png")
 def flatten_dense() -> plt.Figure:
     fig, ax = canvas(10, 3.8)
-    slab(ax, 0.3, 1.2, 0.5, 0.5, 1.2, PURPLE, "7x7x512", fontsize=9)
-    arrow(ax, (2.2, 1.7), (3.0, 1.7), "flatten", offset=(0, 0.1))
+    slab(ax, 0.3, 1.2, 0.5, 0.5, 1.2, PURPLE, "7×7×512", fontsize=9)
+    arrow(ax, (2.2, 1.7), (3.0, 1.7), "压平\n(flatten)", offset=(0, 0.12))
     box(ax, 3.2, 0.3, 0.35, 3.0, "", color=PURPLE)
     ax.text(3.375, 0.15, "25,088", ha="center", va="top", fontsize=9)
     box(ax, 6.2, 0.6, 0.35, 2.4, "", color=GREEN)
-    ax.text(6.375, 0.45, "FC-6: 4096", ha="center", va="top", fontsize=9)
+    ax.text(6.375, 0.45, "FC-6：4096", ha="center", va="top", fontsize=9)
     for ya in np.linspace(0.45, 3.15, 9):
         for yb in np.linspace(0.75, 2.85, 7):
             ax.plot([3.6, 6.15], [ya, yb], color=GRAY, linewidth=0.4, alpha=0.6)
-    ax.text(8.2, 1.8, "every one of the 25,088\nvalues connects to every\none of the 4096 neurons:\n"
-            "25,088 x 4096 weights\n(over 100 million)", ha="center", va="center", fontsize=9)
+    ax.text(8.2, 1.8, "25,088 个数中的每一个\n都与 4096 个神经元\n中的每一个相连：\n"
+            "25,088 × 4096 个权重\n（超过 1 亿）", ha="center", va="center", fontsize=9)
     return fig
 
 
@@ -614,24 +649,37 @@ def classifier_intuition() -> plt.Figure:
             ax.add_patch(Circle((xc, yc), 0.12, facecolor="white", edgecolor="black", zorder=2))
     arrow(ax, (1.8, 3.2), (2.75, 3.2), color=ORANGE)
     arrow(ax, (1.8, 1.1), (2.75, 1.1), color=BLUE)
-    for label, color, yc in zip(["car 0.93", "elephant 0.91", "other"], [ORANGE, BLUE, "black"], columns[2][1]):
+    names = ["汽车 (car) 0.93", "大象 (elephant) 0.91", "其他 (other)"]
+    for label, color, yc in zip(names, [ORANGE, BLUE, "black"], columns[2][1]):
         ax.text(7.45, yc, label, va="center", fontsize=10, color=color)
-    ax.text(5.0, 4.1, "the same weights for every image", ha="center", fontsize=10)
-    ax.text(9.3, 2.1, "different inputs\nactivate different\nneurons and end\nin different classes",
+    ax.text(5.0, 4.1, "每张图像用的都是同一组权重", ha="center", fontsize=10)
+    ax.text(9.55, 2.1, "不同的输入激活\n不同的神经元，\n最后在不同的\n输出上得分最高",
             va="center", fontsize=9)
     return fig
 
 
+def roomy_lines(fig: plt.Figure, spacing: float = 1.35) -> None:
+    """中文字体的行高只有 1 个字号，多行文字上下两行的汉字会挨在一起：把行距放宽到字号的 spacing 倍。"""
+    for text in fig.findobj(Text):
+        if "\n" in text.get_text() and text.get_linespacing() == "normal":
+            text.set_linespacing(spacing)
+
+
 def main(prefixes: list[str]) -> None:
-    for rel_path, draw in FIGURES.items():
-        if prefixes and not rel_path.startswith(tuple(prefixes)):
-            continue
-        out = HERE / rel_path
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fig = draw()
-        fig.savefig(out, dpi=110, bbox_inches="tight", facecolor="white")
-        plt.close(fig)
-        print(out.relative_to(HERE.parent))
+    print("字体：", use_cjk_font())
+    with warnings.catch_warnings():
+        # 字体里缺某个字时 matplotlib 只发警告、画一个空白方框：这里把它变成错误，让脚本失败
+        warnings.filterwarnings("error", message="Glyph .* missing")
+        for rel_path, draw in FIGURES.items():
+            if prefixes and not rel_path.startswith(tuple(prefixes)):
+                continue
+            out = HERE / rel_path
+            out.parent.mkdir(parents=True, exist_ok=True)
+            fig = draw()
+            roomy_lines(fig)
+            fig.savefig(out, dpi=110, bbox_inches="tight", facecolor="white")
+            plt.close(fig)
+            print(out.relative_to(HERE.parent))
 
 
 if __name__ == "__main__":

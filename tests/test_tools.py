@@ -1,6 +1,7 @@
 """tools/ 中的维护者脚本：换种子的检查不改 notebook 的源码，而且能发现没有用上种子的 notebook；
-“不训练”的启动文件确实让权重停在初始值。"""
+“不训练”的启动文件确实让权重停在初始值；images/draw_figures.py 没有中文字体时报错退出。"""
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -8,6 +9,7 @@ import sys
 from pathlib import Path
 
 import check_machines
+import matplotlib
 import nbformat
 import pytest
 from course_notebooks import ROOT, seed_line
@@ -100,3 +102,22 @@ def test_no_training_part_fails_a_check_that_holds_without_training(tmp_path, mo
     monkeypatch.setattr(check_machines.subprocess, "run", fake_run)
     job = check_machines.run(check_machines.Job("no-training", notebook, "default"), None, tmp_path)
     assert job.ok is ok, job.detail
+
+
+def test_draw_figures_stops_without_a_chinese_font(monkeypatch):
+    """示意图的文字是中文：没有中文字体时 draw_figures 必须报错退出，而不是画出一个个空白方框。"""
+    spec = importlib.util.spec_from_file_location("draw_figures", ROOT / "images" / "draw_figures.py")
+    draw_figures = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(draw_figures)
+    fonts = draw_figures.font_manager.fontManager
+    installed = fonts.ttflist
+    monkeypatch.setattr(fonts, "ttflist", [f for f in installed if f.name not in draw_figures.CJK_FONTS])
+    with matplotlib.rc_context(), pytest.raises(SystemExit) as stop:
+        draw_figures.use_cjk_font()
+    assert "找不到中文字体" in str(stop.value) and "fonts-noto-cjk" in str(stop.value)
+    monkeypatch.setattr(fonts, "ttflist", installed)
+    if not {f.name for f in installed} & set(draw_figures.CJK_FONTS):
+        pytest.skip("本机没有中文字体（Debian / Ubuntu：sudo apt install fonts-noto-cjk），只检查了报错")
+    with matplotlib.rc_context():
+        name = draw_figures.use_cjk_font()
+        assert matplotlib.rcParams["font.sans-serif"] == [name]
