@@ -192,62 +192,73 @@ def check_01_2(answer: Any) -> str:
 # 02 训练神经网络的基础知识
 # ---------------------------------------------------------------------------
 
-CLASSES_02 = ("cat", "dog", "other")
-LABEL_02 = 2  # 练习 02-1：图像属于“其他”类
-PREDICTION_02 = np.array([0.20, 0.30, 0.50])  # 网络给出的猫 / 狗 / 其他的概率
-
-
-@exercise("02-1")
+@exercise("02-1", coding=True)
 def check_02_1(answer: Any) -> str:
-    """02-1：预测 0.20 / 0.30 / 0.50、标签是“其他”时的平方误差和 (SSE)。"""
-    value = _number(answer, "答案（平方误差和）")
-    one_hot = np.eye(len(CLASSES_02))
-    diff = one_hot[LABEL_02] - PREDICTION_02
-    expected = float(np.sum(diff**2))
-    if _close(value, expected, 1e-6):
-        return f"SSE = {' + '.join(f'{d:.1f}²' for d in np.abs(diff))} = {expected:.2f}。"
-    if _close(value, expected / diff.size, 1e-6):
-        raise Hint("你求的是平均值（MSE）：题目要的是平方误差的“和”，不要除以类别数。")
-    if _close(value, float(np.sum(np.abs(diff))), 1e-6):
-        raise Hint("每个差要先平方，再相加。")
-    for other in range(len(CLASSES_02)):
-        if other != LABEL_02 and _close(value, float(np.sum((one_hot[other] - PREDICTION_02) ** 2)), 1e-6):
-            raise Hint("图像属于“其他”类：标签的独热编码是 (0, 0, 1)。")
-    raise Hint("先写出标签的独热编码，再对三个类别分别求 (标签 − 预测)²，最后相加。")
-
-
-def _bowl_gradient(w: float) -> float:
-    """L(W) = (W − 2)² + 0.5 的导数。"""
-    return 2 * (w - 2)
-
-
-@exercise("02-2", coding=True)
-def check_02_2(answer: Any) -> str:
-    """02-2：函数 descent_step(w, lr)，对 L(W) = (W − 2)² + 0.5 做一步梯度下降，返回新的 W。"""
-    step = _function(answer, "答案")
-    cases = [(5.0, 0.05), (0.0, 0.1), (-1.5, 0.3), (2.0, 0.5)]
+    """02-1：函数 one_hot(labels, k)：整数标签 → 形状为 (len(labels), k) 的独热数组。"""
+    one_hot = _function(answer, "答案")
     try:
-        inspect.signature(step).bind(*cases[0])
+        inspect.signature(one_hot).bind(np.zeros(1, dtype=int), 3)
     except TypeError as err:
-        raise Hint(f"调用 descent_step(w, lr) 出错：函数应该接受两个参数 (w, lr)。（{err}）") from None
+        raise Hint(f"调用 one_hot(labels, k) 出错：函数应该接受两个参数 (labels, k)。（{err}）") from None
     except ValueError:  # 有些内置函数没有可读的签名
         pass
-    for w, lr in cases:
-        got = _number(step(w, lr), f"descent_step({w}, {lr}) 的返回值")
-        expected = w - lr * _bowl_gradient(w)
-        if _close(got, expected, 1e-6):
+    for labels, k in [(np.array([2, 0, 1, 1]), 3), (np.array([3, 0, 4]), 5), (np.array([0]), 2)]:
+        before = labels.copy()
+        out = one_hot(labels, k)
+        if out is None:
+            raise Hint("函数没有返回任何东西：最后要 return 独热数组。")
+        if not np.array_equal(labels, before):
+            raise Hint("函数修改了传进来的 labels：请返回一个新数组。")
+        call = f"one_hot({labels.tolist()}, {k})"
+        got = _array(out, f"{call} 的返回值")
+        expected = np.eye(k)[labels]
+        if got.shape == expected.T.shape and got.shape != expected.shape:
+            raise Hint(f"{call} 的形状是 {got.shape}：每个样本占一行，应该是 (样本数, 类别数) = {expected.shape}。")
+        if got.shape != expected.shape:
+            raise Hint(f"{call} 的形状应该是 {expected.shape}（样本数, 类别数），你的是 {got.shape}。")
+        if np.array_equal(got, expected):
             continue
-        if _close(got, w + lr * _bowl_gradient(w), 1e-6):
-            raise Hint("方向反了：梯度指向损失上升的方向，更新时要减去它。")
-        if _close(got, w - _bowl_gradient(w), 1e-6):
-            raise Hint("梯度要先乘以学习率 lr，再从 W 中减去。")
-        if _close(got, w - lr * (w - 2), 1e-6):
-            raise Hint("(W − 2)² 的导数是 2(W − 2)：别漏了系数 2。")
-        if _close(got, lr * _bowl_gradient(w), 1e-6) or _close(got, -lr * _bowl_gradient(w), 1e-6):
-            raise Hint("你返回的是这一步移动的距离：要返回更新后的 W，也就是 W 减去这一步。")
-        raise Hint(f"descent_step({w}, {lr}) 返回了 {got:g}：新的 W = W − lr × dL/dW，而 dL/dW = 2(W − 2)。")
-    w0, lr0 = cases[0]
-    return f"从 W = {w0} 出发、学习率 {lr0}：一步后 W = {w0 - lr0 * _bowl_gradient(w0):g}，朝最低点 W = 2 走了一步。"
+        if np.array_equal(got, np.eye(k)[(labels + 1) % k]) or np.array_equal(got, np.eye(k)[(labels - 1) % k]):
+            raise Hint("1 的位置差了一格：标签 0 对应第 0 列（Python 从 0 开始数）。")
+        if np.array_equal(got.sum(axis=1), np.ones(len(labels))):
+            raise Hint(f"{call}：每行只有一个 1，但位置不对：第 i 行的 1 应该在第 labels[i] 列。")
+        raise Hint(f"{call} 不对：每一行应该只有一个 1（在第 labels[i] 列），其余都是 0。")
+    return "one_hot([2, 0, 1, 1], 3) 的每一行只有一个 1，位置就是标签：和 keras.utils.to_categorical 的结果相同。"
+
+
+POINT_02, LR_02 = np.array([1.0, -1.0]), 0.1  # 练习 02-2：起点 (W1, W2) 和学习率
+
+
+def _bumpy_gradient(w: np.ndarray) -> np.ndarray:
+    """02-04-03 节 bumpy_loss(w1, w2) = 1 + sin(1.5 w1) cos(1.5 w2) + 0.1 (w1² + w2²) 的梯度。"""
+    g1 = 1.5 * np.cos(1.5 * w[0]) * np.cos(1.5 * w[1]) + 0.2 * w[0]
+    g2 = -1.5 * np.sin(1.5 * w[0]) * np.sin(1.5 * w[1]) + 0.2 * w[1]
+    return np.array([g1, g2])
+
+
+@exercise("02-2")
+def check_02_2(answer: Any) -> str:
+    """02-2：bumpy_loss 在 (1, −1) 处的梯度，学习率 0.1 的一步梯度下降之后的 (W1, W2)。"""
+    point = _array(answer, "答案（新的两个权重）")
+    if point.size == 2:
+        point = point.reshape(2)
+    else:
+        raise Hint(f"答案应该是两个数（新的 W1 和 W2），你给了 {point.size} 个。")
+    gradient = _bumpy_gradient(POINT_02)
+    expected = POINT_02 - LR_02 * gradient
+    if _close(point, expected, 1e-4):
+        return (f"梯度是 ({gradient[0]:.3f}, {gradient[1]:.3f})，一步之后 (W1, W2) = "
+                f"({expected[0]:.4f}, {expected[1]:.4f})：和 bumpy_gradient 算出的一样。")
+    if _close(point, gradient, 1e-4):
+        raise Hint("这是梯度本身：还要做一步更新，新的权重 = 原来的权重 − 学习率 × 梯度。")
+    if _close(point, POINT_02 + LR_02 * gradient, 1e-4):
+        raise Hint("方向反了：梯度指向损失上升的方向，更新时要减去它。")
+    if _close(point, POINT_02 - gradient, 1e-4):
+        raise Hint("梯度要先乘以学习率 0.1，再从权重中减去。")
+    if _close(point, POINT_02):
+        raise Hint("这还是起点 (1, −1)：要减去学习率 × 梯度。")
+    raise Hint("在磁带里用 tf.sin、tf.cos 写出 bumpy_loss，tape.gradient(loss, [w1, w2]) 给出两个斜率，"
+               "再算 (1, −1) − 0.1 × 梯度。")
 
 
 # ---------------------------------------------------------------------------

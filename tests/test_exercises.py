@@ -28,6 +28,17 @@ def assert_hint(exercise_id, answer, *words):
 
 BOSTON = course_data.load_boston_housing()[0]
 RM = course_data.RM_COLUMN
+
+
+def bumpy_gradient(w1, w2):
+    """第 2 课 bumpy_loss 的梯度：用 TensorFlow 自动求导，和 exercises.py 的手推公式互相独立。"""
+    a, b = tf.Variable(w1), tf.Variable(w2)
+    with tf.GradientTape() as tape:
+        loss = 1 + tf.sin(1.5 * a) * tf.cos(1.5 * b) + 0.1 * (a**2 + b**2)
+    return np.array([g.numpy() for g in tape.gradient(loss, [a, b])], dtype="float64")
+
+
+BUMPY_STEP = np.array([1.0, -1.0]) - 0.1 * bumpy_gradient(1.0, -1.0)
 BOSTON_TEST = course_data.load_boston_housing()[1]
 
 
@@ -61,10 +72,16 @@ CASES = {
     "01-2": (128 * 128 * 3 * 10 + 10,
              [(128 * 128 * 3 * 10, "偏置"), (128 * 128 * 3 * 3 + 3, "10 个类别"), (128 * 128 * 10 + 10, "三个通道"),
               (256 * 256 * 3 * 10 + 10, "128×128")]),
-    "02-1": (0.38, [(0.38 / 3, "MSE"), (1.0, "平方"), (0.64 + 0.09 + 0.25, "(0, 0, 1)")]),
-    "02-2": (lambda w, lr: w - lr * 2 * (w - 2),
-             [(lambda w, lr: w + lr * 2 * (w - 2), "方向反了"), (lambda w, lr: w - 2 * (w - 2), "学习率"),
-              (lambda w, lr: w - lr * (w - 2), "系数 2"), (lambda w, lr: lr * 2 * (w - 2), "移动的距离")]),
+    "02-1": (lambda labels, k: np.eye(k)[labels],
+             [(lambda labels, k: np.eye(k)[labels].T, "每个样本占一行"),
+              (lambda labels, k: np.eye(k)[(np.asarray(labels) + 1) % k], "差了一格"),
+              (lambda labels, k: np.eye(k)[np.sort(labels)], "位置不对"),
+              (lambda labels, k: np.ones((len(labels), k)), "只有一个 1"),
+              (lambda labels, k: None, "return"), (lambda labels, k: np.eye(k), "形状")]),
+    "02-2": (BUMPY_STEP,
+             [(bumpy_gradient(1.0, -1.0), "梯度本身"), ((1.0, -1.0) + 0.1 * bumpy_gradient(1.0, -1.0), "方向反了"),
+              ((1.0, -1.0) - bumpy_gradient(1.0, -1.0), "学习率"), ((1.0, -1.0), "起点"),
+              ((1.0, -1.0, 0.0), "两个数")]),
     "03-1": (plain_descent,
              [(lambda x, y, lr, n: plain_descent(x, y, -lr, n), "减去"),
               (lambda x, y, lr, n: plain_descent(x, y, lr * len(x), n), "总和"),
@@ -203,4 +220,4 @@ def test_an_error_inside_the_learners_function_is_not_blamed_on_its_arguments():
     assert_hint("04-2", lambda images, scale: images / scale, "只接受一个参数")
     result = verdict("04-2", lambda images: images.reshape(5, 784) + "1")  # 函数内部的 TypeError
     assert not result.ok and "检查你的答案时出错了" in result.message and "参数" not in result.message
-    assert_hint("02-2", lambda w: w, "两个参数")
+    assert_hint("02-1", lambda labels: labels, "两个参数")
