@@ -29,6 +29,10 @@ class Hint(Exception):
     """检查函数用它说明答案错在哪里：消息就是给学习者的提示。"""
 
 
+class NotAnswered(Exception):
+    """学习者的函数还是练习单元里给出的框架（return ...）。"""
+
+
 @dataclass(frozen=True)
 class Result:
     ok: bool
@@ -106,6 +110,15 @@ def _function(answer: Any, what: str) -> Callable[..., Any]:
     return answer
 
 
+def _returned(value: Any, returns: str) -> Any:
+    """学习者的函数返回的值：还是 ``...`` 时算作尚未作答，``None`` 时提示缺了 return。"""
+    if value is ...:
+        raise NotAnswered
+    if value is None:
+        raise Hint(f"函数没有返回任何东西：最后要 return {returns}。")
+    return value
+
+
 def _call(function: Callable[..., Any], argument: np.ndarray, call: str, returns: str) -> Any:
     """用一个数组调用学习者的函数并返回它的结果；参数不对、没有 return、改动了输入时给出提示。"""
     before = argument.copy()
@@ -155,7 +168,7 @@ def check_01_1(answer: Any) -> str:
         "一行有 256 个像素、每个像素 3 个数，所以一行占 256 × 3 个位置。": lambda r, c, ch: r * SIDE_01 + c * 3 + ch,
     }
     for r, c, ch in cases:
-        got = _number(position(r, c, ch), f"flat_position({r}, {c}, {ch}) 的返回值")
+        got = _number(_returned(position(r, c, ch), "位置"), f"flat_position({r}, {c}, {ch}) 的返回值")
         expected = int(np.ravel_multi_index((r, c, ch), shape))
         if got == expected:
             continue
@@ -163,29 +176,39 @@ def check_01_1(answer: Any) -> str:
             if all(_number(position(*case), "返回值") == wrong(*case) for case in cases):
                 raise Hint(hint)
         raise Hint(f"flat_position({r}, {c}, {ch}) 返回了 {got:g}：数一数这个数之前一共有多少个数"
-                   "（前面的整行、这一行里前面的像素、这个像素里前面的通道）。")
+                   "（前面的整行、这一行里前面的像素、这个像素里前面的通道）。"
+                   "可以比较 flat[3:6] 与 resized_image[0, 1]、resized_image[1, 0]，看看像素是怎样编号的。")
     last = int(np.ravel_multi_index((SIDE_01 - 1, SIDE_01 - 1, 2), shape))
     return (f"位置 = (row × 256 + col) × 3 + channel：最后一个像素的 B 的位置是 {last:,}（从 0 数起），"
             "正是向量的最后一个数。")
 
 
+HIDDEN_01 = 16  # 练习 01-2：Flatten 之后、输出层之前加的一层 Dense 的输出个数
+
+
 @exercise("01-2")
 def check_01_2(answer: Any) -> str:
-    """01-2：Rescaling → Flatten → Dense(10) 接受 128×128 彩色图像时的参数个数。"""
+    """01-2：128×128 彩色图像 → Flatten → Dense(16) → Dense(10) 的参数个数。"""
     value = _number(answer, "答案（参数个数）")
-    inputs, classes = 128 * 128 * 3, 10
-    expected = inputs * classes + classes
+    inputs, hidden, classes = 128 * 128 * 3, HIDDEN_01, 10
+    first, second = inputs * hidden + hidden, hidden * classes + classes
+    expected = first + second
     if value == expected:
-        return f"{inputs:,} 个输入 × {classes} 个输出 + {classes} 个偏置 = {expected:,} 个参数。"
-    if value == inputs * classes:
-        raise Hint("这只数了权重：每个输出还有一个自己的偏置。")
-    if value == inputs * 3 + 3:
-        raise Hint("这是三个类别时的个数：这次要区分 10 个类别，输出有 10 个。")
-    if value == 128 * 128 * classes + classes:
+        return (f"第一层 {inputs:,} × {hidden} + {hidden} = {first:,}，"
+                f"第二层 {hidden} × {classes} + {classes} = {second}，"
+                f"一共 {expected:,} 个参数：第二层的输入就是第一层的 {hidden} 个输出。")
+    if value == first:
+        raise Hint("这只是第一个 Dense 层：输出层也有权重和偏置。")
+    if value == inputs * classes + classes:
+        raise Hint("这是没有中间那一层时的个数：输入先连到 16 个输出，这 16 个数再连到 10 个类别。")
+    if value == inputs * hidden + hidden * classes:
+        raise Hint("这只数了权重：每一层的每个输出还有一个自己的偏置。")
+    if value == inputs * hidden + hidden + inputs * classes + classes:
+        raise Hint("输出层的输入不是图像的 49,152 个数，而是上一层的 16 个输出。")
+    if value == 128 * 128 * hidden + hidden + second:
         raise Hint("彩色图有三个通道：压平后的输入个数是 高 × 宽 × 3。")
-    if value == 256 * 256 * 3 * classes + classes:
-        raise Hint("这是 256×256 图像的个数：这次的输入是 128×128。")
-    raise Hint("参数 = 输入个数 × 输出个数（每条连线一个权重）+ 输出个数（每个输出一个偏置）。")
+    raise Hint("一层一层地数：每一层的参数 = 这一层的输入个数 × 输出个数 + 输出个数（偏置）；"
+               "下一层的输入个数就是上一层的输出个数。")
 
 
 # ---------------------------------------------------------------------------
@@ -204,9 +227,7 @@ def check_02_1(answer: Any) -> str:
         pass
     for labels, k in [(np.array([2, 0, 1, 1]), 3), (np.array([3, 0, 4]), 5), (np.array([0]), 2)]:
         before = labels.copy()
-        out = one_hot(labels, k)
-        if out is None:
-            raise Hint("函数没有返回任何东西：最后要 return 独热数组。")
+        out = _returned(one_hot(labels, k), "独热数组")
         if not np.array_equal(labels, before):
             raise Hint("函数修改了传进来的 labels：请返回一个新数组。")
         call = f"one_hot({labels.tolist()}, {k})"
@@ -312,9 +333,7 @@ def check_03_1(answer: Any) -> str:
     x, y = _rooms_fit()
     z = (x - x.mean()) / x.std()
     optimum = _mse_of(_least_squares(z, y), z, y)
-    result = fit_line(z.copy(), y.copy(), LR_03, STEPS_03)
-    if result is None:
-        raise Hint("函数没有返回任何东西：最后要 return w, b。")
+    result = _returned(fit_line(z.copy(), y.copy(), LR_03, STEPS_03), "w, b")
     if hasattr(result, "__len__") and len(result) == 2:
         result = [v.numpy() if hasattr(v, "numpy") else v for v in result]  # tf.Variable 也接受
     try:
@@ -361,7 +380,12 @@ def check_03_2(answer: Any) -> str:
     expected = float(np.mean(errors**2))
     train_mse = float(np.mean((y_train - (w * x_train[:, RM_COLUMN] + b)) ** 2))
     if _close(value, expected):
-        return f"这条直线的测试 MSE 是 {expected:.2f}，典型误差（RMSE）约 {math.sqrt(expected):.1f} 千美元。"
+        x_fit, y_fit = _rooms_fit()
+        w_ls, b_ls = _least_squares(x_fit, y_fit)
+        ls_test = float(np.mean((y_test - (w_ls * x_test[:, RM_COLUMN] + b_ls)) ** 2))
+        compare = "还低" if expected < ls_test else "高"
+        return (f"这条直线的测试 MSE 是 {expected:.2f}，比最小二乘直线的 {ls_test:.2f} {compare}："
+                "最小二乘只保证在拟合它的那些数据上 MSE 最小，换一批数据就不一定了。")
     if _close(value, train_mse):
         raise Hint("这是训练数据上的 MSE（03-02 节算过）：这道题要的是 102 行测试数据。")
     if _close(value, math.sqrt(expected)):
@@ -498,6 +522,8 @@ def evaluate(exercise_id: str, answer: Any) -> Result:
         return Result(False, NOT_ANSWERED)
     try:
         return Result(True, "✓ " + EXERCISES[exercise_id].check(answer))
+    except NotAnswered:
+        return Result(False, NOT_ANSWERED)
     except Hint as hint:
         return Result(False, f"✗ {hint}")
     except Exception as err:  # 学习者的函数在检查时出错：说明是哪一步，不抛出异常

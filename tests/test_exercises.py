@@ -69,9 +69,10 @@ CASES = {
               (lambda r, c, ch: ch * 256 * 256 + r * 256 + c, "R、G、B"),
               (lambda r, c, ch: r * 256 + c + ch, "乘以 3"), (lambda r, c, ch: r * 256 + c * 3 + ch, "一行占"),
               (lambda r, c: r, "三个参数"), (lambda r, c, ch: 0, "数一数")]),
-    "01-2": (128 * 128 * 3 * 10 + 10,
-             [(128 * 128 * 3 * 10, "偏置"), (128 * 128 * 3 * 3 + 3, "10 个类别"), (128 * 128 * 10 + 10, "三个通道"),
-              (256 * 256 * 3 * 10 + 10, "128×128")]),
+    "01-2": (49152 * 16 + 16 + 16 * 10 + 10,
+             [(49152 * 16 + 16, "输出层"), (49152 * 10 + 10, "中间那一层"), (49152 * 16 + 16 * 10, "偏置"),
+              (49152 * 16 + 16 + 49152 * 10 + 10, "上一层的 16 个输出"), (16384 * 16 + 16 + 170, "三个通道"),
+              (12345, "一层一层")]),
     "02-1": (lambda labels, k: np.eye(k)[labels],
              [(lambda labels, k: np.eye(k)[labels].T, "每个样本占一行"),
               (lambda labels, k: np.eye(k)[(np.asarray(labels) + 1) % k], "差了一格"),
@@ -147,6 +148,13 @@ def test_tensors_are_accepted():
     assert verdict("03-1", lambda x, y, lr, n: tuple(tf.Variable(v) for v in plain_descent(x, y, lr, n))).ok
 
 
+def test_a_function_skeleton_counts_as_unanswered():
+    assert verdict("01-1", lambda row, col, channel: ...).message == exercises.NOT_ANSWERED
+    assert verdict("02-1", lambda labels, k: ...).message == exercises.NOT_ANSWERED
+    assert verdict("03-1", lambda x, y, lr, epochs: ...).message == exercises.NOT_ANSWERED
+    assert_hint("01-1", lambda row, col, channel: None, "return")
+
+
 def test_unanswered_and_unknown():
     assert verdict("04-1", ...).message == exercises.NOT_ANSWERED
     assert "没有编号" in verdict("04-9", 1).message
@@ -203,7 +211,9 @@ def test_each_notebook_has_two_checked_exercises_one_of_them_coding(path):
 def test_stored_exercise_cells_are_unanswered_and_solutions_pass(path):
     for ex_id, var, cell, solution in checked_exercises(path):
         src = source(cell)
-        assert re.search(rf"^{var} = \.\.\.", src, re.MULTILINE), f"{ex_id}：保存的练习单元应是未作答的 `{var} = ...`"
+        unanswered = rf"^{var} = \.\.\.|^def {var}\(.*\):\n    return \.\.\."
+        assert re.search(unanswered, src, re.MULTILINE), (
+            f"{ex_id}：保存的练习单元应是未作答的 `{var} = ...` 或只有 `return ...` 的函数框架")
         kinds = {o["output_type"] for o in cell.get("outputs", [])}
         assert kinds == {"stream"}, f"{ex_id}：只应打印一行，不应有 Out[n]"
         outputs = "".join("".join(o.get("text", "")) for o in cell.get("outputs", []))
