@@ -215,36 +215,42 @@ def check_01_2(answer: Any) -> str:
 # 02 训练神经网络的基础知识
 # ---------------------------------------------------------------------------
 
+CASES_02 = [  # 练习 02-1：(类别名, 类别表)
+    (["Dog", "Cat", "Dog"], ["Cat", "Dog", "Other"]),
+    (["Dress", "T-shirt/top"], ["T-shirt/top", "Pullover", "Dress"]),
+    (["b", "c", "a"], ["a", "b", "c", "d"]),
+]
+
+
 @exercise("02-1", coding=True)
 def check_02_1(answer: Any) -> str:
-    """02-1：函数 one_hot(labels, k)：整数标签 → 形状为 (len(labels), k) 的独热数组。"""
-    one_hot = _function(answer, "答案")
+    """02-1：函数 encode(names, class_names)：类别名 → 形状为 (len(names), len(class_names)) 的独热数组。"""
+    encode = _function(answer, "答案")
     try:
-        inspect.signature(one_hot).bind(np.zeros(1, dtype=int), 3)
+        inspect.signature(encode).bind(["Cat"], ["Cat", "Dog", "Other"])
     except TypeError as err:
-        raise Hint(f"调用 one_hot(labels, k) 出错：函数应该接受两个参数 (labels, k)。（{err}）") from None
+        raise Hint(f"调用 encode(names, class_names) 出错：函数应该接受两个参数。（{err}）") from None
     except ValueError:  # 有些内置函数没有可读的签名
         pass
-    for labels, k in [(np.array([2, 0, 1, 1]), 3), (np.array([3, 0, 4]), 5), (np.array([0]), 2)]:
-        before = labels.copy()
-        out = _returned(one_hot(labels, k), "独热数组")
-        if not np.array_equal(labels, before):
-            raise Hint("函数修改了传进来的 labels：请返回一个新数组。")
-        call = f"one_hot({labels.tolist()}, {k})"
-        got = _array(out, f"{call} 的返回值")
-        expected = np.eye(k)[labels]
-        if got.shape == expected.T.shape and got.shape != expected.shape:
-            raise Hint(f"{call} 的形状是 {got.shape}：每个样本占一行，应该是 (样本数, 类别数) = {expected.shape}。")
+    for names, class_names in CASES_02:
+        call = f"encode({names}, {class_names})"
+        got = _array(_returned(encode(list(names), list(class_names)), "独热数组"), f"{call} 的返回值")
+        integers = [class_names.index(name) for name in names]
+        expected = np.eye(len(class_names))[integers]
+        if got.shape == (len(names),) and np.array_equal(got, integers):
+            raise Hint(f"{call} 返回的是整数编码 {got.astype(int).tolist()}：还要把每个整数变成独热向量。")
+        if got.shape == expected.T.shape and np.array_equal(got, expected.T):
+            raise Hint(f"{call} 行列反了：每个样本占一行，形状应该是 (样本数, 类别数) = {expected.shape}。")
         if got.shape != expected.shape:
-            raise Hint(f"{call} 的形状应该是 {expected.shape}（样本数, 类别数），你的是 {got.shape}。")
+            raise Hint(f"{call} 的形状应该是 {expected.shape}（样本数, 类别数），你的是 {got.shape}："
+                       "类别的个数要用 len(class_names)，不要写死成 3。")
         if np.array_equal(got, expected):
             continue
-        if np.array_equal(got, np.eye(k)[(labels + 1) % k]) or np.array_equal(got, np.eye(k)[(labels - 1) % k]):
-            raise Hint("1 的位置差了一格：标签 0 对应第 0 列（Python 从 0 开始数）。")
-        if np.array_equal(got.sum(axis=1), np.ones(len(labels))):
-            raise Hint(f"{call}：每行只有一个 1，但位置不对：第 i 行的 1 应该在第 labels[i] 列。")
-        raise Hint(f"{call} 不对：每一行应该只有一个 1（在第 labels[i] 列），其余都是 0。")
-    return "one_hot([2, 0, 1, 1], 3) 的每一行只有一个 1，位置就是标签：和 keras.utils.to_categorical 的结果相同。"
+        sorted_codes = [sorted(class_names).index(name) for name in names]
+        if np.array_equal(got, np.eye(len(class_names))[sorted_codes]):
+            raise Hint("整数编码要按 class_names 给出的顺序，不要先排序。")
+        raise Hint(f"{call} 不对：第 i 行只有一个 1，在 names[i] 在 class_names 中的位置上。")
+    return "类别名先按 class_names 的顺序变成整数，再变成独热向量：类别表换了，函数照样能用。"
 
 
 POINT_02, LR_02 = np.array([1.0, -1.0]), 0.1  # 练习 02-2：起点 (W1, W2) 和学习率

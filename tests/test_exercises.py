@@ -73,12 +73,13 @@ CASES = {
              [(49152 * 16 + 16, "输出层"), (49152 * 10 + 10, "中间那一层"), (49152 * 16 + 16 * 10, "偏置"),
               (49152 * 16 + 16 + 49152 * 10 + 10, "上一层的 16 个输出"), (16384 * 16 + 16 + 170, "三个通道"),
               (12345, "一层一层")]),
-    "02-1": (lambda labels, k: np.eye(k)[labels],
-             [(lambda labels, k: np.eye(k)[labels].T, "每个样本占一行"),
-              (lambda labels, k: np.eye(k)[(np.asarray(labels) + 1) % k], "差了一格"),
-              (lambda labels, k: np.eye(k)[np.sort(labels)], "位置不对"),
-              (lambda labels, k: np.ones((len(labels), k)), "只有一个 1"),
-              (lambda labels, k: None, "return"), (lambda labels, k: np.eye(k), "形状")]),
+    "02-1": (lambda names, classes: np.eye(len(classes))[[classes.index(n) for n in names]],
+             [(lambda names, classes: np.array([classes.index(n) for n in names]), "整数编码"),
+              (lambda names, classes: np.eye(len(classes))[[classes.index(n) for n in names]].T, "行列反了"),
+              (lambda names, classes: np.eye(3)[[classes.index(n) for n in names]], "写死"),
+              (lambda names, classes: np.eye(len(classes))[[sorted(classes).index(n) for n in names]], "先排序"),
+              (lambda names, classes: np.ones((len(names), len(classes))), "只有一个 1"),
+              (lambda names, classes: None, "return")]),
     "02-2": (BUMPY_STEP,
              [(bumpy_gradient(1.0, -1.0), "梯度本身"), ((1.0, -1.0) + 0.1 * bumpy_gradient(1.0, -1.0), "方向反了"),
               ((1.0, -1.0) - bumpy_gradient(1.0, -1.0), "学习率"), ((1.0, -1.0), "起点"),
@@ -150,7 +151,7 @@ def test_tensors_are_accepted():
 
 def test_a_function_skeleton_counts_as_unanswered():
     assert verdict("01-1", lambda row, col, channel: ...).message == exercises.NOT_ANSWERED
-    assert verdict("02-1", lambda labels, k: ...).message == exercises.NOT_ANSWERED
+    assert verdict("02-1", lambda names, class_names: ...).message == exercises.NOT_ANSWERED
     assert verdict("03-1", lambda x, y, lr, epochs: ...).message == exercises.NOT_ANSWERED
     assert_hint("01-1", lambda row, col, channel: None, "return")
 
@@ -230,4 +231,4 @@ def test_an_error_inside_the_learners_function_is_not_blamed_on_its_arguments():
     assert_hint("04-2", lambda images, scale: images / scale, "只接受一个参数")
     result = verdict("04-2", lambda images: images.reshape(5, 784) + "1")  # 函数内部的 TypeError
     assert not result.ok and "检查你的答案时出错了" in result.message and "参数" not in result.message
-    assert_hint("02-1", lambda labels: labels, "两个参数")
+    assert_hint("02-1", lambda names: names, "两个参数")
