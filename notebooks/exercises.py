@@ -215,57 +215,65 @@ def check_01_2(answer: Any) -> str:
 # 02 训练神经网络的基础知识
 # ---------------------------------------------------------------------------
 
-CASES_02 = [  # 练习 02-1：(类别名, 类别表)
-    (["Dog", "Cat", "Dog"], ["Cat", "Dog", "Other"]),
-    (["Dress", "T-shirt/top"], ["T-shirt/top", "Pullover", "Dress"]),
-    (["b", "c", "a"], ["a", "b", "c", "d"]),
+PROBS_02 = np.array([[0.1, 0.7, 0.2], [0.6, 0.3, 0.1], [0.2, 0.2, 0.6], [0.3, 0.4, 0.3]])  # 练习 02-1
+CASES_02 = [  # 练习 02-1：(概率, 类别表)
+    (PROBS_02, ["Cat", "Dog", "Other"]),
+    (PROBS_02[:, ::-1], ["T-shirt/top", "Pullover", "Dress"]),
+    (np.array([[0.1, 0.2, 0.3, 0.4], [0.4, 0.3, 0.2, 0.1]]), ["a", "b", "c", "d"]),
 ]
 
 
 @exercise("02-1", coding=True)
 def check_02_1(answer: Any) -> str:
-    """02-1：函数 encode(names, class_names)：类别名 → 形状为 (len(names), len(class_names)) 的独热数组。"""
-    encode = _function(answer, "答案")
+    """02-1：函数 decode(probs, class_names)：每一行概率 → 概率最大的类别名（一个列表）。"""
+    decode = _function(answer, "答案")
     try:
-        inspect.signature(encode).bind(["Cat"], ["Cat", "Dog", "Other"])
+        inspect.signature(decode).bind(PROBS_02, ["Cat", "Dog", "Other"])
     except TypeError as err:
-        raise Hint(f"调用 encode(names, class_names) 出错：函数应该接受两个参数。（{err}）") from None
+        raise Hint(f"调用 decode(probs, class_names) 出错：函数应该接受两个参数。（{err}）") from None
     except ValueError:  # 有些内置函数没有可读的签名
         pass
-    for names, class_names in CASES_02:
-        call = f"encode({names}, {class_names})"
-        got = _array(_returned(encode(list(names), list(class_names)), "独热数组"), f"{call} 的返回值")
-        integers = [class_names.index(name) for name in names]
-        expected = np.eye(len(class_names))[integers]
-        if got.shape == (len(names),) and np.array_equal(got, integers):
-            raise Hint(f"{call} 返回的是整数编码 {got.astype(int).tolist()}：还要把每个整数变成独热向量。")
-        if got.shape == expected.T.shape and np.array_equal(got, expected.T):
-            raise Hint(f"{call} 行列反了：每个样本占一行，形状应该是 (样本数, 类别数) = {expected.shape}。")
-        if got.shape != expected.shape:
-            raise Hint(f"{call} 的形状应该是 {expected.shape}（样本数, 类别数），你的是 {got.shape}："
-                       "类别的个数要用 len(class_names)，不要写死成 3。")
-        if np.array_equal(got, expected):
+    for probs, class_names in CASES_02:
+        before = probs.copy()
+        got = _returned(decode(probs, list(class_names)), "类别名的列表")
+        if not np.array_equal(probs, before):
+            raise Hint("函数修改了传进来的 probs：请不要改动它。")
+        call = f"decode({probs.tolist()}, {class_names})"
+        expected = [class_names[i] for i in probs.argmax(axis=1)]
+        if isinstance(got, str):
+            raise Hint(f"{call} 只返回了一个类别名：每一行（每个样本）都要有一个，返回一个列表。")
+        try:
+            got = [g.item() if hasattr(g, "item") else g for g in got]
+        except TypeError:
+            raise Hint(f"{call} 应该返回一个类别名的列表，你给的是{_describe(got)}。") from None
+        if got == expected:
             continue
-        sorted_codes = [sorted(class_names).index(name) for name in names]
-        if np.array_equal(got, np.eye(len(class_names))[sorted_codes]):
-            raise Hint("整数编码要按 class_names 给出的顺序，不要先排序。")
-        raise Hint(f"{call} 不对：第 i 行只有一个 1，在 names[i] 在 class_names 中的位置上。")
-    return "类别名先按 class_names 的顺序变成整数，再变成独热向量：类别表换了，函数照样能用。"
+        if got == [int(i) for i in probs.argmax(axis=1)]:
+            raise Hint(f"{call} 返回的是位置 {got}：还要用它们去 class_names 里取出类别名。")
+        if got == [class_names[i] for i in probs.argmin(axis=1)]:
+            raise Hint("你选的是概率最小的类别：预测的类别是概率最大的那个（np.argmax）。")
+        if len(got) != len(expected):
+            raise Hint(f"{call} 返回了 {len(got)} 个名字，应该每个样本（每一行）一个，共 {len(expected)} 个："
+                       "argmax 要沿着每一行取（axis=1）。")
+        raise Hint(f"{call} 应该返回 {len(expected)} 个类别名：每一行取概率最大的位置，再查 class_names。")
+    return "每一行取 argmax 得到位置，再查类别表得到名字：这就是 02-08 节推理时做的事。"
 
 
 POINT_02, LR_02 = np.array([1.0, -1.0]), 0.1  # 练习 02-2：起点 (W1, W2) 和学习率
 
 
-def _bumpy_gradient(w: np.ndarray) -> np.ndarray:
-    """02-04-03 节 bumpy_loss(w1, w2) = 1 + sin(1.5 w1) cos(1.5 w2) + 0.1 (w1² + w2²) 的梯度。"""
-    g1 = 1.5 * np.cos(1.5 * w[0]) * np.cos(1.5 * w[1]) + 0.2 * w[0]
-    g2 = -1.5 * np.sin(1.5 * w[0]) * np.sin(1.5 * w[1]) + 0.2 * w[1]
+def _bumpy_gradient(w: np.ndarray, coupling: float = 0.2) -> np.ndarray:
+    """练习 02-2 的损失 bumpy_loss(w1, w2) + 0.2 · w1 · w2 的梯度。
+
+    bumpy_loss = 1 + sin(1.5 w1) cos(1.5 w2) + 0.1 (w1² + w2²) 来自 02-04-03 节；coupling=0 时是它本身的梯度。"""
+    g1 = 1.5 * np.cos(1.5 * w[0]) * np.cos(1.5 * w[1]) + 0.2 * w[0] + coupling * w[1]
+    g2 = -1.5 * np.sin(1.5 * w[0]) * np.sin(1.5 * w[1]) + 0.2 * w[1] + coupling * w[0]
     return np.array([g1, g2])
 
 
 @exercise("02-2")
 def check_02_2(answer: Any) -> str:
-    """02-2：bumpy_loss 在 (1, −1) 处的梯度，学习率 0.1 的一步梯度下降之后的 (W1, W2)。"""
+    """02-2：bumpy_loss + 0.2 · w1 · w2 在 (1, −1) 处的梯度，学习率 0.1 的一步梯度下降之后的 (W1, W2)。"""
     point = _array(answer, "答案（新的两个权重）")
     if point.size == 2:
         point = point.reshape(2)
@@ -275,17 +283,19 @@ def check_02_2(answer: Any) -> str:
     expected = POINT_02 - LR_02 * gradient
     if _close(point, expected, 1e-4):
         return (f"梯度是 ({gradient[0]:.3f}, {gradient[1]:.3f})，一步之后 (W1, W2) = "
-                f"({expected[0]:.4f}, {expected[1]:.4f})：和 bumpy_gradient 算出的一样。")
+                f"({expected[0]:.4f}, {expected[1]:.4f})：新加的一项没有手推公式，磁带照样求得出导数。")
     if _close(point, gradient, 1e-4):
         raise Hint("这是梯度本身：还要做一步更新，新的权重 = 原来的权重 − 学习率 × 梯度。")
     if _close(point, POINT_02 + LR_02 * gradient, 1e-4):
         raise Hint("方向反了：梯度指向损失上升的方向，更新时要减去它。")
     if _close(point, POINT_02 - gradient, 1e-4):
         raise Hint("梯度要先乘以学习率 0.1，再从权重中减去。")
+    if _close(point, POINT_02 - LR_02 * _bumpy_gradient(POINT_02, coupling=0.0), 1e-4):
+        raise Hint("这是 bumpy_loss 本身的一步：这道题的损失多了一项 0.2 · w1 · w2，要把它也写进磁带里的损失。")
     if _close(point, POINT_02):
         raise Hint("这还是起点 (1, −1)：要减去学习率 × 梯度。")
-    raise Hint("在磁带里用 tf.sin、tf.cos 写出 bumpy_loss，tape.gradient(loss, [w1, w2]) 给出两个斜率，"
-               "再算 (1, −1) − 0.1 × 梯度。")
+    raise Hint("在磁带里用 tf.sin、tf.cos 写出这个损失（别忘了 0.2 · w1 · w2），"
+               "tape.gradient(loss, [w1_var, w2_var]) 给出两个斜率，再算 (1, −1) − 0.1 × 梯度。")
 
 
 # ---------------------------------------------------------------------------
@@ -373,34 +383,36 @@ def _mse_of(line: tuple[float, float], x: np.ndarray, y: np.ndarray) -> float:
         return float(np.mean((y - (w * x + b)) ** 2))
 
 
-LINE_03 = (9.0, -34.0)  # 练习 03-2 的直线：w, b
-
-
 @exercise("03-2")
 def check_03_2(answer: Any) -> str:
-    """03-2：直线 y = 9x − 34 在 102 行测试数据（RM）上的 MSE。"""
+    """03-2：在全部 404 行训练数据（RM）上重新求最小二乘直线，它在 102 行测试数据上的 MSE。"""
     value = _number(answer, "答案（MSE）")
     (x_train, y_train), (x_test, y_test) = load_boston_housing()
-    w, b = LINE_03
-    errors = y_test - (w * x_test[:, RM_COLUMN] + b)
+    x_all, x_new = x_train[:, RM_COLUMN], x_test[:, RM_COLUMN]
+
+    def test_errors(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        w, b = _least_squares(x, y)
+        return y_test - (w * x_new + b)
+
+    errors = test_errors(x_all, y_train)
     expected = float(np.mean(errors**2))
-    train_mse = float(np.mean((y_train - (w * x_train[:, RM_COLUMN] + b)) ** 2))
+    x_fit, y_fit = _rooms_fit()
+    fit_only = float(np.mean(test_errors(x_fit, y_fit) ** 2))
+    w, b = _least_squares(x_all, y_train)
+    train_mse = float(np.mean((y_train - (w * x_all + b)) ** 2))
     if _close(value, expected):
-        x_fit, y_fit = _rooms_fit()
-        w_ls, b_ls = _least_squares(x_fit, y_fit)
-        ls_test = float(np.mean((y_test - (w_ls * x_test[:, RM_COLUMN] + b_ls)) ** 2))
-        compare = "还低" if expected < ls_test else "高"
-        return (f"这条直线的测试 MSE 是 {expected:.2f}，比最小二乘直线的 {ls_test:.2f} {compare}："
-                "最小二乘只保证在拟合它的那些数据上 MSE 最小，换一批数据就不一定了。")
+        return (f"用全部 {len(x_all)} 行求出的直线，测试 MSE 是 {expected:.2f}（只用前 {len(x_fit)} 行时是 "
+                f"{fit_only:.2f}）。选定模型之后，把验证数据也拿来训练，是常见的最后一步。")
+    if _close(value, fit_only):
+        raise Hint(f"这是只用前 {len(x_fit)} 行求出的直线（03-05-04 节算过）：这道题要用全部 {len(x_all)} 行重新求。")
     if _close(value, train_mse):
-        raise Hint("这是训练数据上的 MSE（03-02 节算过）：这道题要的是 102 行测试数据。")
+        raise Hint("这是这条直线在训练数据上的 MSE：这道题要的是 102 行测试数据。")
     if _close(value, math.sqrt(expected)):
         raise Hint("你开了平方根（这是 RMSE）：MSE 是误差平方的平均，不开方。")
     if _close(value, float(np.sum(errors**2))):
         raise Hint("你求的是平方误差的和：MSE 还要除以样本数。")
-    if _close(value, float(np.mean(np.abs(errors)))):
-        raise Hint("你求的是绝对误差的平均（MAE）：每个误差要先平方。")
-    raise Hint(f"预测 = 9 × 房间数 − 34；MSE = (房价 − 预测)² 的平均值。房间数是测试数据的第 {RM_COLUMN} 列。")
+    raise Hint("先用 best_line 在全部训练数据（x_train_rooms, y_train）上求出 w、b，"
+               "再用 mse 在测试数据（x_test_rooms, y_test）上评估。")
 
 
 # ---------------------------------------------------------------------------

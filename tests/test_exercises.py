@@ -30,16 +30,23 @@ BOSTON = course_data.load_boston_housing()[0]
 RM = course_data.RM_COLUMN
 
 
-def bumpy_gradient(w1, w2):
-    """第 2 课 bumpy_loss 的梯度：用 TensorFlow 自动求导，和 exercises.py 的手推公式互相独立。"""
+def bumpy_gradient(w1, w2, coupling=0.2):
+    """练习 02-2 的损失 bumpy_loss + 0.2 w1 w2 的梯度：用 TensorFlow 自动求导，和 exercises.py 的手推公式互相独立。"""
     a, b = tf.Variable(w1), tf.Variable(w2)
     with tf.GradientTape() as tape:
-        loss = 1 + tf.sin(1.5 * a) * tf.cos(1.5 * b) + 0.1 * (a**2 + b**2)
+        loss = 1 + tf.sin(1.5 * a) * tf.cos(1.5 * b) + 0.1 * (a**2 + b**2) + coupling * a * b
     return np.array([g.numpy() for g in tape.gradient(loss, [a, b])], dtype="float64")
 
 
 BUMPY_STEP = np.array([1.0, -1.0]) - 0.1 * bumpy_gradient(1.0, -1.0)
 BOSTON_TEST = course_data.load_boston_housing()[1]
+
+
+def refit_test_mse(rows, transform=lambda mse: mse):
+    """练习 03-2：在训练数据的 rows 行上求最小二乘直线（RM），它在测试数据上的 MSE（再经过 transform）。"""
+    x, y = BOSTON[0][rows, RM], BOSTON[1][rows]
+    (w, b), *_ = np.linalg.lstsq(np.column_stack([x, np.ones_like(x)]), y, rcond=None)
+    return transform(np.mean((BOSTON_TEST[1] - (w * BOSTON_TEST[0][:, RM] + b)) ** 2))
 
 
 def plain_descent(x, y, lr, steps):
@@ -73,26 +80,25 @@ CASES = {
              [(49152 * 16 + 16, "输出层"), (49152 * 10 + 10, "中间那一层"), (49152 * 16 + 16 * 10, "偏置"),
               (49152 * 16 + 16 + 49152 * 10 + 10, "上一层的 16 个输出"), (16384 * 16 + 16 + 170, "三个通道"),
               (12345, "一层一层")]),
-    "02-1": (lambda names, classes: np.eye(len(classes))[[classes.index(n) for n in names]],
-             [(lambda names, classes: np.array([classes.index(n) for n in names]), "整数编码"),
-              (lambda names, classes: np.eye(len(classes))[[classes.index(n) for n in names]].T, "行列反了"),
-              (lambda names, classes: np.eye(3)[[classes.index(n) for n in names]], "写死"),
-              (lambda names, classes: np.eye(len(classes))[[sorted(classes).index(n) for n in names]], "先排序"),
-              (lambda names, classes: np.ones((len(names), len(classes))), "只有一个 1"),
-              (lambda names, classes: None, "return")]),
+    "02-1": (lambda probs, classes: [classes[i] for i in probs.argmax(axis=1)],
+             [(lambda probs, classes: list(probs.argmax(axis=1)), "位置"),
+              (lambda probs, classes: [classes[i] for i in probs.argmin(axis=1)], "最小"),
+              (lambda probs, classes: [classes[i] for i in probs.argmax(axis=0)], "每一行"),
+              (lambda probs, classes: classes[int(probs.argmax())], "只返回了一个"),
+              (lambda probs, classes: None, "return")]),
     "02-2": (BUMPY_STEP,
              [(bumpy_gradient(1.0, -1.0), "梯度本身"), ((1.0, -1.0) + 0.1 * bumpy_gradient(1.0, -1.0), "方向反了"),
               ((1.0, -1.0) - bumpy_gradient(1.0, -1.0), "学习率"), ((1.0, -1.0), "起点"),
-              ((1.0, -1.0, 0.0), "两个数")]),
+              ((1.0, -1.0, 0.0), "两个数"),
+              ((1.0, -1.0) - 0.1 * bumpy_gradient(1.0, -1.0, coupling=0.0), "多了一项")]),
     "03-1": (plain_descent,
              [(lambda x, y, lr, n: plain_descent(x, y, -lr, n), "减去"),
               (lambda x, y, lr, n: plain_descent(x, y, lr * len(x), n), "总和"),
               (lambda x, y, lr, n: (0.0, 0.0), "还是 0"), (lambda x, y, lr, n: plain_descent(x, y, lr, 3), "还没到"),
               (lambda x, y, lr, n: None, "return"), (lambda x, y, lr: (0.0, 0.0), "四个参数")]),
-    "03-2": (boston_mse(lambda e: np.mean(e**2)),
-             [(boston_mse(lambda e: np.sqrt(np.mean(e**2))), "RMSE"), (boston_mse(lambda e: np.sum(e**2)), "样本数"),
-              (boston_mse(lambda e: np.mean(np.abs(e))), "MAE"),
-              (boston_mse(lambda e: np.mean(e**2), BOSTON), "测试数据")]),
+    "03-2": (refit_test_mse(slice(None)),
+             [(refit_test_mse(slice(0, 282)), "282"), (refit_test_mse(slice(None), np.sqrt), "RMSE"),
+              (refit_test_mse(slice(None), lambda e: e * len(BOSTON_TEST[1])), "样本数"), (1.0, "best_line")]),
     "04-1": (784 * 256 + 256 + 256 * 64 + 64 + 64 * 10 + 10,
              [(784 * 256 + 256 * 64 + 64 * 10, "偏置"), (784 * 256 + 256 + 256 * 64 + 64, "输出层"),
               (784 * 256 + 256 + 256 * 64 + 64 + 64 * 10 + 11, "输入个数 × 神经元个数")]),
@@ -145,13 +151,13 @@ def test_bad_types_give_a_clear_message_not_a_traceback(exercise_id, bad, capsys
 
 
 def test_tensors_are_accepted():
-    assert verdict("03-2", tf.constant(boston_mse(lambda e: np.mean(e**2)))).ok
+    assert verdict("03-2", tf.constant(refit_test_mse(slice(None)))).ok
     assert verdict("03-1", lambda x, y, lr, n: tuple(tf.Variable(v) for v in plain_descent(x, y, lr, n))).ok
 
 
 def test_a_function_skeleton_counts_as_unanswered():
     assert verdict("01-1", lambda row, col, channel: ...).message == exercises.NOT_ANSWERED
-    assert verdict("02-1", lambda names, class_names: ...).message == exercises.NOT_ANSWERED
+    assert verdict("02-1", lambda probs, class_names: ...).message == exercises.NOT_ANSWERED
     assert verdict("03-1", lambda x, y, lr, epochs: ...).message == exercises.NOT_ANSWERED
     assert_hint("01-1", lambda row, col, channel: None, "return")
 
@@ -231,4 +237,4 @@ def test_an_error_inside_the_learners_function_is_not_blamed_on_its_arguments():
     assert_hint("04-2", lambda images, scale: images / scale, "只接受一个参数")
     result = verdict("04-2", lambda images: images.reshape(5, 784) + "1")  # 函数内部的 TypeError
     assert not result.ok and "检查你的答案时出错了" in result.message and "参数" not in result.message
-    assert_hint("02-1", lambda names: names, "两个参数")
+    assert_hint("02-1", lambda probs: probs, "两个参数")
