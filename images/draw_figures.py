@@ -120,10 +120,13 @@ def pixel_image(ax: Axes, x: float, y: float, size: float, kind: str, frame: boo
         ax.add_patch(Polygon([(cx + r, cy + r * 0.6), (cx + r * 0.7, cy + r * 1.5), (cx + r * 0.2, cy + r * 0.9)],
                              color=ORANGE))
         ax.add_patch(Circle((cx, cy), r, color=ORANGE))
-    elif kind == "dog":
+    elif kind == "dog":  # 垂下来的长耳朵、浅色的嘴套和黑鼻头，一看就是狗
         ax.add_patch(Circle((cx, cy), r, color=DOG))
-        ax.add_patch(Circle((cx - r, cy + r * 0.3), r * 0.45, color=DOG_EAR))
-        ax.add_patch(Circle((cx + r, cy + r * 0.3), r * 0.45, color=DOG_EAR))
+        for side in (-1, 1):
+            ax.add_patch(Ellipse((cx + side * r * 0.95, cy - r * 0.1), r * 0.5, r * 1.4, angle=side * 12,
+                                 color=DOG_EAR))
+        ax.add_patch(Ellipse((cx, cy - r * 0.45), r * 0.95, r * 0.65, color="#D9B38C"))
+        ax.add_patch(Ellipse((cx, cy - r * 0.3), r * 0.35, r * 0.24, color="black"))
     else:
         ax.add_patch(Rectangle((cx - r, cy - r), 2 * r, 1.4 * r, color=GREEN))
         ax.add_patch(Polygon([(cx - r * 1.2, cy + r * 0.4), (cx, cy + r * 1.4), (cx + r * 1.2, cy + r * 0.4)],
@@ -169,7 +172,7 @@ def fixed_input_shape() -> plt.Figure:
     scale = 1.8 / 1024  # 按比例画：1024 像素 = 1.8 个单位
     bottom, label_y = 1.1, 0.95  # 所有图片底边对齐，所有标签在同一条线上
     x = 0.2
-    for width, height in [(1024, 768), (640, 640), (320, 240)]:
+    for width, height in [(1024, 768), (640, 640), (240, 320)]:
         w, h = width * scale, height * scale
         dog_photo(ax, x, bottom, w, h)
         ax.text(x + w / 2, label_y, f"{width} × {height}", ha="center", va="top", fontsize=9)
