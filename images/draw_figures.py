@@ -421,7 +421,7 @@ def mlp_architecture() -> plt.Figure:
     xs = [2.9, 5.1, 7.3, 9.3]
     top, bottom = 4.3, 1.2
     dense_layers(ax, xs, [11, 9, 9, 10], [True, True, True, False],
-                 ["输入层\n784 个像素", "隐藏层\nDense 128, ReLU", "隐藏层\nDense 128, ReLU",
+                 ["输入层\n784 个像素\n（没有参数）", "隐藏层\nDense 128, ReLU", "隐藏层\nDense 128, ReLU",
                   "输出层\nDense 10, softmax"],
                  [ORANGE, BLUE, BLUE, GREEN], top=top, bottom=bottom)
     seven = ["........", ".######.", ".....##.", "....##..", "...##...", "...##...",
@@ -438,14 +438,91 @@ def mlp_architecture() -> plt.Figure:
     for digit in range(10):
         ax.text(xs[3] + 0.2, top - digit * (top - bottom) / 9, f"P({digit})", va="center", fontsize=8)
     ax.text(xs[3], top + 0.3, "y'（10 个概率）", ha="center", fontsize=9.5, color=GREEN)
+    # 方括号把整列 y' 括起来：argmax 和损失用的都是全部 10 个概率
+    ax.plot([9.95, 10.12, 10.12, 9.95], [top + 0.18, top + 0.18, bottom - 0.18, bottom - 0.18],
+            color=GREEN, linewidth=1.8)
+    middle = (top + bottom) / 2
     box(ax, 10.75, 3.25, 1.75, 0.8, "argmax\n→ 预测的数字", color=GREEN, fontsize=9)
     box(ax, 10.75, 1.25, 1.75, 0.8, "损失 loss(y, y')\n交叉熵 (cross-entropy)", color=RED, fontsize=9)
-    arrow(ax, (9.95, 3.2), (10.7, 3.6), color=GREEN)
-    arrow(ax, (9.95, 2.3), (10.7, 1.75), color=RED)
+    arrow(ax, (10.15, middle + 0.1), (10.7, 3.6), color=GREEN)
+    arrow(ax, (10.15, middle - 0.1), (10.7, 1.75), color=RED)
     ax.text(11.62, 0.35, "y：独热标签 (one-hot)", ha="center", fontsize=9, color=RED)
     arrow(ax, (11.62, 0.62), (11.62, 1.2), color=RED)
     ax.text(6.1, -0.1, "每个神经元都和下一层的每个神经元相连：全连接层 (dense / fully connected layer)",
             ha="center", fontsize=9.5)
+    return fig
+
+
+def small_network(ax: Axes, x0: float, off: list[set[int]], title: str) -> None:
+    """一个 4-5-5-3 的小网络；off[k] 是第 k 个隐藏层中被关掉的神经元（画成灰色并打叉，连线去掉）。"""
+    sizes, gap = [4, 5, 5, 3], 0.85
+    columns = []
+    for k, n in enumerate(sizes):
+        ys = [2.0 + (i - (n - 1) / 2) * 0.55 for i in range(n)]
+        dropped = off[k - 1] if 1 <= k <= 2 else set()
+        columns.append([(x0 + k * gap, y, i in dropped) for i, y in enumerate(ys)])
+    for left, right in zip(columns, columns[1:]):
+        for xa, ya, off_a in left:
+            for xb, yb, off_b in right:
+                if not (off_a or off_b):
+                    ax.plot([xa, xb], [ya, yb], color=GRAY, linewidth=0.6, alpha=0.6, zorder=1)
+    colors = [ORANGE, BLUE, BLUE, GREEN]
+    for column, color in zip(columns, colors):
+        for x, y, dropped in column:
+            face, edge = ("#E6E6E6", GRAY) if dropped else ("white", color)
+            ax.add_patch(Circle((x, y), 0.14, facecolor=face, edgecolor=edge, linewidth=1.6, zorder=2))
+            if dropped:
+                d = 0.1
+                ax.plot([x - d, x + d], [y - d, y + d], color=RED, linewidth=2, zorder=3)
+                ax.plot([x - d, x + d], [y + d, y - d], color=RED, linewidth=2, zorder=3)
+    ax.text(x0 + 1.5 * gap, 3.55, title, ha="center", va="center", fontsize=10.5)
+
+
+@figure(f"{NB04}/dropout.png")
+def dropout() -> plt.Figure:
+    fig, ax = canvas(12, 4.4)
+    small_network(ax, 0.5, [{1, 3}, {0, 4}], "训练的第 1 步")
+    small_network(ax, 4.5, [{2, 4}, {1}], "训练的第 2 步")
+    small_network(ax, 8.5, [set(), set()], "验证和预测时")
+    ax.text(2.2, 0.45, "随机关掉一部分隐藏神经元（打叉的）：\n它们这一步输出 0，留下的输出乘以 1/(1 − rate)",
+            ha="center", va="center", fontsize=9)
+    ax.text(6.2, 0.45, "下一步重新随机选一批：\n关掉的神经元不同", ha="center", va="center", fontsize=9)
+    ax.text(10.2, 0.45, "全部神经元都工作，\n输出不再放大", ha="center", va="center", fontsize=9)
+    for x in (4.0, 8.0):
+        ax.plot([x, x], [0.2, 3.8], color=GRAY, linewidth=0.8, linestyle=":")
+    return fig
+
+
+@figure(f"{NB04}/early_stopping.png")
+def early_stopping() -> plt.Figure:
+    # 示意的曲线（不是训练出来的数）：训练损失一路下降，验证损失先降后升
+    epochs = np.arange(1, 21)
+    train = 0.3 * np.exp(-0.25 * (epochs - 1)) + 0.005
+    valid = 0.1 + 0.09 * np.exp(-0.6 * (epochs - 1)) + 0.005 * np.maximum(epochs - 5, 0)
+    valid = valid + 0.003 * np.sin(2.3 * epochs)
+    best, patience = int(np.argmin(valid)) + 1, 5
+    stop = best + patience
+    fig, ax = plt.subplots(figsize=(9, 4.2))
+    ax.plot(epochs[:stop], train[:stop], color=BLUE, marker="o", markersize=3, label="训练损失")
+    ax.plot(epochs[:stop], valid[:stop], color=ORANGE, marker="o", markersize=3, label="验证损失")
+    for curve, color in ((train, BLUE), (valid, ORANGE)):
+        ax.plot(epochs[stop - 1:], curve[stop - 1:], color=color, linestyle=":", alpha=0.6)
+    ax.plot([], [], color=GRAY, linestyle=":", label="停下以后不再训练；虚线是继续训练会看到的样子")
+    ax.axvspan(best, stop, color=GRAY, alpha=0.15)
+    ax.text((best + stop) / 2, 0.27, f"连续 patience = {patience} 个 epoch\n没有比最低点更低",
+            ha="center", va="center", fontsize=9)
+    ax.plot(best, valid[best - 1], marker="*", markersize=16, color=RED, zorder=3)
+    ax.annotate("验证损失最低的 epoch：\n训练结束时取回这时的权重\n(restore_best_weights=True)",
+                (best, valid[best - 1]), xytext=(5.6, 0.165), fontsize=9, color=RED,
+                arrowprops={"arrowstyle": "->", "color": RED})
+    ax.axvline(stop, color=RED, linestyle="--", linewidth=1.2)
+    ax.text(stop + 0.2, 0.085, "在这里停止训练", color=RED, fontsize=9, va="center")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("损失")
+    ax.set_xticks(epochs)
+    ax.set_ylim(0, 0.32)
+    ax.grid(True, alpha=0.4)
+    ax.legend(loc="upper right", fontsize=9)
     return fig
 
 
@@ -481,10 +558,26 @@ def slab(ax: Axes, x: float, y: float, w: float, h: float, depth: float, color: 
         ax.text(x + (w + d) / 2, y - 0.12, label, ha="center", va="top", fontsize=fontsize)
 
 
+def dog_face(ax: Axes, x: float, y: float, size: float) -> None:
+    """一张示意"照片"：一只狗的脸（垂下来的长耳朵、浅色的口鼻、黑鼻头、舌头），(x, y) 是左下角。"""
+    ax.add_patch(Rectangle((x, y), size, size, facecolor=PAPER, edgecolor=GRAY))
+    u = size / 10
+    cx = x + 5 * u
+    for side in (-1, 1):  # 两只长耳朵从头顶两侧垂到脸颊下面
+        ax.add_patch(Ellipse((cx + side * 3.1 * u, y + 4.6 * u), 2.0 * u, 4.6 * u, angle=side * 12,
+                             color=DOG_EAR, zorder=2))
+    ax.add_patch(Ellipse((cx, y + 5.4 * u), 5.0 * u, 5.6 * u, color=DOG, zorder=1))
+    ax.add_patch(Ellipse((cx, y + 3.4 * u), 3.2 * u, 2.4 * u, color="#E8D3B0", zorder=3))  # 口鼻
+    ax.add_patch(Ellipse((cx, y + 3.4 * u), 0.9 * u, 2.2 * u, color="#E07A7A", zorder=3))  # 舌头
+    ax.add_patch(Ellipse((cx, y + 4.2 * u), 1.4 * u, 0.9 * u, color="black", zorder=4))  # 鼻头
+    for side in (-1, 1):
+        ax.add_patch(Circle((cx + side * 1.1 * u, y + 6.1 * u), 0.35 * u, color="black", zorder=4))
+
+
 @figure(f"{NB05}/cnn_overview.png")
 def cnn_overview() -> plt.Figure:
     fig, ax = canvas(10, 3.9)
-    pixel_image(ax, 0.1, 1.0, 1.3, "dog")
+    dog_face(ax, 0.1, 1.0, 1.3)
     ax.text(0.75, 0.85, "输入图像", ha="center", va="top", fontsize=9)
     box(ax, 1.8, 0.5, 4.8, 2.9, "", color=BLUE, alpha=0.08)
     ax.text(4.2, 3.3, "特征提取器 (feature extractor)\n也叫主干 (backbone) 或主体 (body)", ha="center", va="top",
@@ -534,28 +627,71 @@ def filter_sliding() -> plt.Figure:
         ax.text(x0 + 1.35, 0.4, f"输入 6×6，3×3 滤波器位于 ({r}, {c})", ha="center", va="top", fontsize=9)
     arrow(ax, (2.95, 1.95), (3.35, 1.95))
     arrow(ax, (6.15, 1.95), (7.15, 1.95), "点积\n+ 激活函数", offset=(0, 0.1))
-    grid(ax, 7.4, 2.85, 4, 4, 0.45, color=BLUE, highlight=(0, 0, 1, 2), hcolor=BLUE)
-    ax.text(8.3, 0.9, "激活图 (activation map) 4×4\n（每个位置一个数）", ha="center", va="top", fontsize=9)
+    grid(ax, 7.4, 2.85, 4, 4, 0.45, color=BLUE)
+    for c, color in enumerate([RED, ORANGE]):  # 输出中的这两格，与输入中同色的窗口一一对应
+        ax.add_patch(Rectangle((7.4 + c * 0.45, 2.4), 0.45, 0.45, facecolor=color, alpha=0.5,
+                               edgecolor=BLUE, linewidth=0.8))
+    ax.text(8.3, 0.9, "激活图 (activation map) 4×4\n（每个位置一个数，\n同色的格子由同色的窗口算出）",
+            ha="center", va="top", fontsize=9)
     return fig
+
+
+def cells(ax: Axes, x: float, y: float, n: int, cell: float, color: str, alpha: float = 0.25,
+          edge: str = GRAY) -> None:
+    """以 (x, y) 为左上角画 n x n 个同色的格子。"""
+    for r in range(n):
+        for c in range(n):
+            ax.add_patch(Rectangle((x + c * cell, y - (r + 1) * cell), cell, cell, facecolor=color,
+                                   alpha=alpha, edgecolor=edge, linewidth=0.8))
 
 
 @figure(f"{NB05}/conv_filters.png")
 def conv_filters() -> plt.Figure:
-    fig, ax = canvas(11, 4.6)
-    for row, n_filters in enumerate([1, 2]):
-        y = 3.1 - row * 2.2
-        slab(ax, 0.2, y - 0.6, 0.2, 1.2, 0.5, GRAY, "输入 224×224×3" if row else "", fontsize=8)
-        arrow(ax, (1.1, y), (1.8, y))
-        for f in range(n_filters):
-            slab(ax, 2.0 + f * 1.1, y - 0.25, 0.12, 0.5, 0.3, [RED, ORANGE][f], f"滤波器 {f + 1}\n3×3×3", fontsize=8)
-        xa = 2.0 + n_filters * 1.1 + 0.3
-        arrow(ax, (xa, y), (xa + 0.8, y))
-        for f in range(n_filters):
-            slab(ax, xa + 1.0 + f * 0.35, y - 0.6, 0.06 + 0.0, 1.2, 0.5, [RED, ORANGE][f])
-        ax.text(xa + 1.7 + n_filters * 0.2, y, f"{n_filters} 张激活图\n"
-                f"224×224×{n_filters}", va="center", fontsize=9)
-        ax.text(8.6, y, f"{n_filters} 个滤波器：{28 * n_filters} 个参数\n"
-                f"{n_filters} × (27 个权重 + 1 个偏置)", va="center", fontsize=9, color=BLUE)
+    # 与 notebook 05-03-05 的例子同样大小：5x5x3 的输入、一个 3x3x3 的滤波器、3x3 的激活图
+    fig, ax = canvas(12.4, 5.5)
+    ax.set_ylim(-0.2, 5.5)
+    channels = [(RED, "通道 0"), (GREEN, "通道 1"), (BLUE, "通道 2")]
+    cell, sigma, radius = 0.24, (6.45, 2.85), 0.34
+    for k, (color, name) in enumerate(channels):
+        top = 4.3 - k * 1.45  # 这个通道那一行的上边
+        mid = top - 2.5 * cell
+        cells(ax, 0.55, top, 5, cell, color, alpha=0.15)
+        ax.add_patch(Rectangle((0.55, top - 3 * cell), 3 * cell, 3 * cell, facecolor="none",
+                               edgecolor=color, linewidth=2))  # 滤波器此刻覆盖的 3x3 窗口
+        ax.text(0.45, mid, name, ha="right", va="center", fontsize=9, color=color)
+        ax.text(2.1, mid, "×", ha="center", va="center", fontsize=14)
+        cells(ax, 2.45, mid + 1.5 * cell, 3, cell, color, alpha=0.55)
+        arrow(ax, (3.35, mid), (3.95, mid))
+        cells(ax, 4.1, mid + 1.5 * cell, 3, cell, color, alpha=0.3)
+        dx, dy = sigma[0] - 5.0, sigma[1] - mid
+        length = np.hypot(dx, dy)
+        arrow(ax, (5.0, mid), (sigma[0] - radius * dx / length, sigma[1] - radius * dy / length), color=color)
+    box(ax, 2.3, 0.3, 1.0, 4.2, "", color=GRAY, alpha=0.06)
+    ax.text(1.15, 4.75, "输入 5×5×3", ha="center", va="bottom", fontsize=9.5)
+    ax.text(2.8, 4.75, "一个滤波器 (filter)\n3×3×3：3 个核 (kernel)", ha="center", va="bottom", fontsize=9.5)
+    ax.text(2.8, 0.2, "27 个权重", ha="center", va="top", fontsize=9.5)
+    ax.text(4.46, 4.75, "每个核只作用于\n自己的通道", ha="center", va="bottom", fontsize=9.5)
+    ax.add_patch(Circle(sigma, radius, facecolor="white", edgecolor="black", linewidth=1.8))
+    ax.text(*sigma, "Σ", ha="center", va="center", fontsize=17)
+    ax.text(sigma[0], 4.75, "对应位置\n相加", ha="center", va="bottom", fontsize=9.5)
+    ax.text(sigma[0], 1.45, "+ 1 个偏置 b", ha="center", va="center", fontsize=9.5)
+    arrow(ax, (sigma[0], 1.65), (sigma[0], sigma[1] - radius - 0.04))
+    arrow(ax, (sigma[0] + radius + 0.04, sigma[1]), (7.4, sigma[1]))
+    cells(ax, 7.5, sigma[1] + 0.45, 3, 0.3, PURPLE, alpha=0.45)
+    ax.text(7.95, sigma[1] - 0.65, "1 张激活图\n3×3", ha="center", va="top", fontsize=9.5)
+    # 右边：两个滤波器 -> 两张激活图
+    ax.plot([8.9, 8.9], [0.3, 5.2], color=GRAY, linewidth=0.8, linestyle="--")
+    ax.text(10.65, 4.75, "两个滤波器", ha="center", va="bottom", fontsize=10.5)
+    for f, color in enumerate([PURPLE, ORANGE]):
+        y = 4.05 - f * 1.35
+        slab(ax, 9.2, y - 0.3, 0.1, 0.6, 0.35, color, f"滤波器 {f + 1}：3×3×3", fontsize=8.5)
+        arrow(ax, (9.8, y), (10.95, 3.35 - f * 0.1), color=color)
+    cells(ax, 11.3, 3.85, 3, 0.22, ORANGE, alpha=0.6)  # 后面一张（滤波器 2）
+    cells(ax, 11.12, 3.67, 3, 0.22, "white", alpha=1.0)  # 前面一张（滤波器 1）挡住后面那张
+    cells(ax, 11.12, 3.67, 3, 0.22, PURPLE, alpha=0.6)
+    ax.text(11.55, 2.85, "2 张激活图\n3×3×2", ha="center", va="top", fontsize=9.5)
+    ax.text(10.65, 1.55, "输出的深度 = 滤波器的个数\n参数：1 个滤波器 27 + 1 = 28 个，\n"
+            "2 个滤波器 2 × 28 = 56 个", ha="center", va="top", fontsize=9.5, color=BLUE)
     return fig
 
 

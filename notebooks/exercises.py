@@ -443,27 +443,35 @@ def check_04_1(answer: Any) -> str:
 
 @exercise("04-2", coding=True)
 def check_04_2(answer: Any) -> str:
-    """04-2：函数 preprocess(images)：把 (n, 28, 28) 的 uint8 图像压平并缩放到 0～1。"""
-    preprocess = _function(answer, "答案")
+    """04-2：函数 per_class_accuracy(cm)：K×K 混淆矩阵（行是真实类别）-> 每一类中认对的比例。"""
+    per_class_accuracy = _function(answer, "答案")
     rng = np.random.default_rng(4)
-    raw = rng.integers(0, 256, size=(5, 28, 28), dtype=np.uint8)
-    raw[0, 0, 0], raw[0, 0, 1] = 0, 255
-    out = _call(preprocess, raw, "preprocess(images)", "处理后的数组")
-    array = _array(out, "preprocess 的返回值")
-    if array.shape == (5, 28, 28):
-        raise Hint("还要压平：MLP 的输入是一维向量，形状应为 (图像数, 784)。")
-    if array.shape != (5, 784):
-        raise Hint(f"5 张图像处理后的形状应为 (5, 784)，你的是 {array.shape}。")
-    expected = raw.reshape(5, 784).astype("float64") / 255
-    if _close(array, expected, 1e-6):
-        dtype = np.asarray(out).dtype
-        note = "" if dtype == np.float32 else f"（提示：Keras 用 float32 就够了，你的是 {dtype}）"
-        return f"形状 (5, 784)，数值在 0～1 之间，原始数组没被改动。{note}"
-    if _close(array, raw.reshape(5, 784), 1e-6):
-        raise Hint("还要缩放：把像素值除以 255，让它们落在 0～1 之间。")
-    if array.max() <= 1 and array.min() >= 0:
-        raise Hint("范围对了，但像素的顺序或数值不对：用 reshape(len(images), 784) 压平，再除以 255。")
-    raise Hint("先 reshape 成 (图像数, 784)，再转成 float32 并除以 255。")
+    for k in (10, 3):
+        cm = rng.integers(0, 20, size=(k, k))
+        cm[np.diag_indices(k)] += rng.integers(50, 200, size=k)  # 认对的（对角线）多一些
+        out = _call(per_class_accuracy, cm, "per_class_accuracy(cm)", "每一类的准确率")
+        got = _array(out, "per_class_accuracy 的返回值")
+        correct = np.diag(cm).astype("float64")
+        expected = correct / cm.sum(axis=1)
+        if got.size == 1:
+            if _close(float(got.reshape(())), correct.sum() / cm.sum()):
+                raise Hint("这是全部图像的准确率：题目要的是每一类各一个准确率，返回长度为 K 的数组。")
+            raise Hint("要返回每一类各一个数（长度为 K 的数组），不是一个数。")
+        if got.shape != (k,):
+            raise Hint(f"{k}×{k} 的混淆矩阵应当得到长度为 {k} 的数组，你的形状是 {got.shape}。")
+        if _close(got, expected, 1e-6):
+            continue
+        if _close(got, correct / cm.sum(axis=0), 1e-6):
+            raise Hint("你除以的是每一列的和（被预测为这一类的图像数）：要除以每一行的和，"
+                       "也就是真实为这一类的图像数。")
+        if _close(got, correct, 1e-6):
+            raise Hint("这是每一类认对的张数：还要除以这一类一共有多少张。")
+        if _close(got, 1 - expected, 1e-6):
+            raise Hint("这是每一类认错的比例：认对的在对角线上。")
+        if _close(got, 100 * expected, 1e-6):
+            raise Hint("结果是百分数：返回 0～1 之间的比例，不要乘以 100。")
+        raise Hint("第 i 类的准确率 = 第 i 行对角线上的数 ÷ 第 i 行所有数之和。")
+    return "每一类的准确率 = 对角线 ÷ 每一行之和，在 10×10 和 3×3 的混淆矩阵上都对了。用在 cm 上，看看哪个数字最难认。"
 
 
 # ---------------------------------------------------------------------------
@@ -503,28 +511,64 @@ def check_05_1(answer: Any) -> str:
     raise Hint("形状对了。参数 = 滤波器个数 × (高 × 宽 × 输入深度 + 1)。")
 
 
+def _conv_reference(x: np.ndarray, kernel: np.ndarray, bias: np.ndarray, flip: bool = False) -> np.ndarray:
+    """不填充、步长 1 的卷积层（不加激活）：输出 (高 − 2, 宽 − 2, F)；flip=True 时先把核旋转 180°。"""
+    if flip:
+        kernel = kernel[::-1, ::-1]
+    rows, cols = x.shape[0] - 2, x.shape[1] - 2
+    out = np.zeros((rows, cols, kernel.shape[3]))
+    for r in range(rows):
+        for c in range(cols):
+            out[r, c] = np.tensordot(x[r:r + 3, c:c + 3, :], kernel, axes=3)
+    return out + bias
+
+
 @exercise("05-2", coding=True)
 def check_05_2(answer: Any) -> str:
-    """05-2：函数 max_pool_2x2(x)：对二维数组做 2×2、步长 2 的最大池化。"""
-    pool = _function(answer, "答案")
-    rng = np.random.default_rng(5)
-    for size in (4, 6):
-        x = rng.integers(-9, 10, size=(size, size)).astype("float32")
-        got = _array(_call(pool, x, "max_pool_2x2(x)", "池化后的数组"), "max_pool_2x2 的返回值")
-        half = size // 2
-        windows = x.reshape(half, 2, half, 2)
-        if got.shape == (size - 1, size - 1):
-            raise Hint("窗口不重叠：步长是 2，每次移动两格，输出边长是输入的一半。")
-        if got.shape != (half, half):
-            raise Hint(f"{size}×{size} 的输入池化后应为 {half}×{half}，你的是 {got.shape}。")
-        if np.array_equal(got, windows.max(axis=(1, 3))):
+    """05-2：函数 conv_layer(x, kernel, bias)：C 个通道的输入、F 个 3×3×C 的滤波器（Keras 的排列）。"""
+    conv_layer = _function(answer, "答案")
+    try:
+        inspect.signature(conv_layer).bind(None, None, None)
+    except TypeError as err:
+        raise Hint(f"函数应该接受三个参数：conv_layer(x, kernel, bias)。（{err}）") from None
+    except ValueError:  # 有些内置函数没有可读的签名：直接调用
+        pass
+    rng = np.random.default_rng(52)
+    for rows, cols, channels, filters in [(5, 5, 3, 2), (6, 7, 2, 4)]:
+        x = rng.integers(-3, 4, size=(rows, cols, channels)).astype("float32")
+        kernel = rng.integers(-2, 3, size=(3, 3, channels, filters)).astype("float32")
+        bias = rng.integers(1, 4, size=filters).astype("float32")
+        given = [x.copy(), kernel.copy(), bias.copy()]
+        out = _returned(conv_layer(x, kernel, bias), "输出的数组")
+        if not all(np.array_equal(a, b) for a, b in zip((x, kernel, bias), given)):
+            raise Hint("函数修改了传进来的数组：请返回一个新数组，原来的数据保持不变。")
+        got = _array(out, "conv_layer 的返回值")
+        expected = _conv_reference(x, kernel, bias)
+        shape = expected.shape
+        if got.shape == (rows, cols, filters):
+            raise Hint("不填充时输出会变小：3×3 的滤波器放不下的边上没有输出，高和宽各少 2。")
+        if got.shape == (filters, rows - 2, cols - 2):
+            raise Hint("数对了位置不对：和 Keras 一样，滤波器放在最后一个轴，形状是 (高 − 2, 宽 − 2, F)。")
+        if got.shape in ((rows - 2, cols - 2, channels, filters), (rows - 2, cols - 2, channels)):
+            raise Hint("每个滤波器的 C 个核的结果要加在一起：一个滤波器只得到一张激活图。")
+        if got.shape != shape:
+            raise Hint(f"输入 {rows}×{cols}×{channels}、{filters} 个滤波器时，"
+                       f"输出的形状应是 {shape}，你的是 {got.shape}。")
+        if _close(got, expected, 1e-6):
             continue
-        if _close(got, windows.mean(axis=(1, 3)), 1e-6):
-            raise Hint("这是平均池化：最大池化在每个窗口里只保留最大的那个数。")
-        if np.array_equal(got, windows.min(axis=(1, 3))):
-            raise Hint("你取的是每个窗口的最小值：最大池化取最大值。")
-        raise Hint(f"{size}×{size} 输入上的结果不对：第 (i, j) 个输出是 x[2i:2i+2, 2j:2j+2] 里最大的数。")
-    return "4×4 和 6×6 的随机输入上都与标准的最大池化一致，输入数组也没有被改动。"
+        if _close(got, expected - bias, 1e-6):
+            raise Hint("别忘了偏置：每张激活图的每个数都要加上这个滤波器的偏置 bias[f]。")
+        if _close(got, expected + (channels - 1) * bias, 1e-6):
+            raise Hint("偏置加了 C 次：每个滤波器的偏置只加一次，不是每个通道加一次。")
+        if _close(got, _conv_reference(x, kernel, bias, flip=True), 1e-6):
+            raise Hint("你把核翻转了：深度学习里的“卷积”是互相关，核直接盖在窗口上逐项相乘，不旋转 180°。")
+        if _close(got, _conv_reference(x[:, :, :1], kernel[:, :, :1], bias), 1e-6):
+            raise Hint("只用了第一个通道：窗口 x[r:r+3, c:c+3, :] 的全部 C 个通道"
+                       "都要和滤波器的对应核相乘，再加在一起。")
+        raise Hint("第 f 张激活图在 (r, c) 处的数 = x[r:r+3, c:c+3, :] 和 kernel[:, :, :, f] "
+                   "逐项相乘、全部相加，再加 bias[f]。")
+    return ("在两组随机的输入（3 个通道、2 个滤波器；2 个通道、4 个滤波器）上都与逐项计算的结果一致。"
+            "这就是 Keras 的 Conv2D（不填充、步长 1、不加激活）做的事。")
 
 
 # ---------------------------------------------------------------------------

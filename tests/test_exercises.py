@@ -59,14 +59,22 @@ def plain_descent(x, y, lr, steps):
     return w, b
 
 
-def boston_mse(errors_fn, data=BOSTON_TEST):
-    x, y = data[0][:, RM], data[1]
-    return errors_fn(y - (9 * x - 34))
+def conv_layer(x, kernel, bias, flip=False, channels=None, bias_times=1):
+    """05-2 的参考答案；后面几个参数用来造出典型的错误答案。"""
+    k = kernel[::-1, ::-1] if flip else kernel
+    c_used = x.shape[2] if channels is None else channels
+    rows, cols = x.shape[0] - 2, x.shape[1] - 2
+    out = np.zeros((rows, cols, kernel.shape[3]))
+    for r in range(rows):
+        for c in range(cols):
+            for f in range(kernel.shape[3]):
+                out[r, c, f] = np.sum(x[r:r + 3, c:c + 3, :c_used] * k[:, :, :c_used, f])
+    return out + bias_times * bias
 
 
-def max_pool(x):
-    h, w = x.shape
-    return x.reshape(h // 2, 2, w // 2, 2).max(axis=(1, 3))
+def per_channel_maps(x, kernel, bias):
+    """典型错误：每个通道的结果分开放，没有加起来。"""
+    return np.stack([conv_layer(x[:, :, c:c + 1], kernel[:, :, c:c + 1], bias) for c in range(x.shape[2])], axis=2)
 
 
 # 每道题：一个正确答案，以及至少两个典型错误答案和提示中应出现的词
@@ -102,16 +110,23 @@ CASES = {
     "04-1": (784 * 256 + 256 + 256 * 64 + 64 + 64 * 10 + 10,
              [(784 * 256 + 256 * 64 + 64 * 10, "偏置"), (784 * 256 + 256 + 256 * 64 + 64, "输出层"),
               (784 * 256 + 256 + 256 * 64 + 64 + 64 * 10 + 11, "输入个数 × 神经元个数")]),
-    "04-2": (lambda im: im.reshape(len(im), 784).astype("float32") / 255,
-             [(lambda im: im.reshape(len(im), 784), "255"), (lambda im: im.astype("float32") / 255, "压平"),
-              (lambda im: im.reshape(-1) / 255, "(5, 784)"), (lambda im: None, "return")]),
+    "04-2": (lambda cm: np.diag(cm) / cm.sum(axis=1),
+             [(lambda cm: np.diag(cm) / cm.sum(axis=0), "每一行的和"), (lambda cm: np.diag(cm), "一共有多少张"),
+              (lambda cm: np.trace(cm) / cm.sum(), "全部图像的准确率"),
+              (lambda cm: 1 - np.diag(cm) / cm.sum(axis=1), "认错"),
+              (lambda cm: 100 * np.diag(cm) / cm.sum(axis=1), "百分数"), (lambda cm: None, "return")]),
     "05-1": (((62, 62, 8), 224),
              [(((64, 64, 8), 224), "不填充"), (((62, 62, 8), 216), "偏置"), (((62, 62, 8), 80), "输入的深度"),
               (((62, 62, 3), 224), "滤波器的个数")]),
-    "05-2": (max_pool,
-             [(lambda x: x.reshape(x.shape[0] // 2, 2, x.shape[1] // 2, 2).mean(axis=(1, 3)), "平均池化"),
-              (lambda x: np.max([x[:-1, :-1], x[1:, :-1], x[:-1, 1:], x[1:, 1:]], axis=0), "步长是 2"),
-              (lambda x: x.reshape(x.shape[0] // 2, 2, x.shape[1] // 2, 2).min(axis=(1, 3)), "最小值")]),
+    "05-2": (conv_layer,
+             [(lambda x, k, b: conv_layer(x, k, b) - b, "偏置"),
+              (lambda x, k, b: conv_layer(x, k, b, bias_times=x.shape[2]), "只加一次"),
+              (lambda x, k, b: conv_layer(x, k, b, flip=True), "不旋转"),
+              (lambda x, k, b: conv_layer(x, k, b, channels=1), "全部 C 个通道"),
+              (per_channel_maps, "加在一起"),
+              (lambda x, k, b: np.moveaxis(conv_layer(x, k, b), 2, 0), "最后一个轴"),
+              (lambda x, k, b: np.pad(conv_layer(x, k, b), ((1, 1), (1, 1), (0, 0))), "不填充"),
+              (lambda x, k, b: None, "return"), (lambda x: x, "三个参数")]),
 }
 
 
@@ -168,7 +183,7 @@ def test_unanswered_and_unknown():
 
 
 def test_a_crashing_answer_is_reported_in_one_line():
-    result = verdict("05-2", lambda x: 1 / 0)
+    result = verdict("05-2", lambda x, kernel, bias: 1 / 0)
     assert not result.ok and "ZeroDivisionError" in result.message
 
 
