@@ -8,6 +8,9 @@
 #                 （只刷新一个：make execute NOTEBOOKS=notebooks/04_mnist_digit_classification_using_mlp.ipynb）
 #   make data RAW=目录  从原始文件重新生成 data/*.npz（原始文件怎样取得见 data/README.md）
 #   make images   重新绘制 images/ 下的示意图
+#   sudo make classroom       在这台服务器上为一个班启动 JupyterHub：每个学员自己的系统用户和一份课程（classroom/README.md）
+#   sudo make classroom-publish  提交了改动之后，把课程的更新发布给学员（不用重启 hub）
+#   sudo make classroom-test  课堂的负载测试：LEARNERS=4 个学员同时在各自的服务器上运行第 04 课，检查隔离（2 核上约 4 分钟）
 
 PYTHON ?= python3
 VENV := .venv
@@ -16,6 +19,7 @@ NOTEBOOKS ?= $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 NOTEBOOK ?= notebooks/01_getting_started_with_neural_networks.ipynb
 
 .PHONY: install lab slides test test-fast check-machines execute data images clean
+.PHONY: classroom classroom-system classroom-install classroom-publish classroom-test
 
 # 创建 .venv、安装依赖之前，先检查所用的 Python：TensorFlow 2.21 只为 Python 3.10～3.13 提供安装包。
 # 换一个 Python：make lab PYTHON=python3.12；单独检查：make check-python
@@ -101,3 +105,70 @@ images: install
 
 clean:
 	rm -rf $(VENV)
+
+# 课堂服务器（classroom/，需要 root）：hub 的环境、学员共用的环境（课程的依赖 + jupyterhub-singleuser + nbgitpuller）
+# 和代理 configurable-http-proxy 都装在 CLASSROOM_PREFIX 下，与 .venv 分开：学员只读共用，make clean 也碰不到上课中的 hub
+CLASSROOM_PREFIX ?= /opt/tf-bootcamp
+# 学员的系统用户要能运行这个 Python：用系统自带的（root 家目录里的 pyenv、conda 之类别人读不到）
+CLASSROOM_PYTHON ?= /usr/bin/python3
+LEARNERS ?= 4
+LOAD_NOTEBOOK ?= notebooks/04_mnist_digit_classification_using_mlp.ipynb
+CLASSROOM_RUN = CLASSROOM_PREFIX=$(CLASSROOM_PREFIX)
+need_root = if [ "$$(id -u)" != 0 ]; then echo "课堂服务器需要 root（要为每个学员建系统用户）：sudo make $(1)" >&2; exit 1; fi
+
+# 系统的包：Node 和 npm（代理）、git（nbgitpuller）、中文字体、venv；缺了就用 apt-get 装
+classroom-system:
+	@$(call need_root,classroom)
+	@missing=""; \
+	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	command -v git >/dev/null 2>&1 || missing="$$missing git"; \
+	fc-list 2>/dev/null | grep -qi "noto.*cjk" || missing="$$missing fonts-noto-cjk"; \
+	$(CLASSROOM_PYTHON) -m ensurepip --version >/dev/null 2>&1 || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then \
+		command -v apt-get >/dev/null 2>&1 || { echo "请先安装：$$missing" >&2; exit 1; }; \
+		echo "安装系统的包：$$missing"; apt-get update && apt-get install -y $$missing; \
+	fi
+
+$(CLASSROOM_PREFIX)/hub/.installed: classroom/requirements-hub.txt | classroom-system
+	@$(call check_python,$(CLASSROOM_PYTHON))
+	$(CLASSROOM_PYTHON) -m venv $(CLASSROOM_PREFIX)/hub
+	$(CLASSROOM_PREFIX)/hub/bin/python -m pip install --upgrade pip
+	$(CLASSROOM_PREFIX)/hub/bin/python -m pip install -r classroom/requirements-hub.txt
+	touch $@
+
+$(CLASSROOM_PREFIX)/user/.installed: classroom/requirements-user.txt requirements.txt | classroom-system
+	@$(call check_python,$(CLASSROOM_PYTHON))
+	$(CLASSROOM_PYTHON) -m venv $(CLASSROOM_PREFIX)/user
+	$(CLASSROOM_PREFIX)/user/bin/python -m pip install --upgrade pip
+	$(CLASSROOM_PREFIX)/user/bin/python -m pip install -r classroom/requirements-user.txt
+	touch $@
+
+# configurable-http-proxy 5 要 Node 22 以上；Ubuntu 22.04/24.04、Debian 12 自带的 Node 较旧，用 4.6（支持 Node 10 以上）
+$(CLASSROOM_PREFIX)/proxy/.installed: | classroom-system
+	@if node -e 'process.exit(parseInt(process.versions.node) >= 22 ? 0 : 1)'; then v=5; else v=4.6; fi; \
+	echo "npm install configurable-http-proxy@$$v（Node $$(node --version)）"; \
+	npm install --prefix $(CLASSROOM_PREFIX)/proxy --no-audit --no-fund configurable-http-proxy@$$v
+	touch $@
+
+classroom-install: $(CLASSROOM_PREFIX)/hub/.installed $(CLASSROOM_PREFIX)/user/.installed \
+		$(CLASSROOM_PREFIX)/proxy/.installed
+	install -D -m 755 classroom/start-singleuser $(CLASSROOM_PREFIX)/bin/start-singleuser
+	@runuser -u nobody -- $(CLASSROOM_PREFIX)/user/bin/python -c "import jupyterhub, nbgitpuller" || { \
+		echo "学员的系统用户运行不了 $(CLASSROOM_PREFIX)/user/bin/python（它的 Python 在别人读不到的地方？）。" >&2; \
+		echo "用系统的 Python 重新安装：rm -rf $(CLASSROOM_PREFIX)/hub $(CLASSROOM_PREFIX)/user，" >&2; \
+		echo "再 sudo make classroom CLASSROOM_PYTHON=/usr/bin/python3" >&2; exit 1; }
+
+# 发布课程、打印网址和密码，然后在前台运行 hub（Ctrl+C 停止）；长期运行见 classroom/README.md 的 systemd 服务
+classroom: classroom-install
+	$(CLASSROOM_RUN) $(CLASSROOM_PREFIX)/hub/bin/python classroom/prepare.py
+	cd $(CLASSROOM_PREFIX) && $(CLASSROOM_RUN) $(CLASSROOM_PREFIX)/hub/bin/jupyterhub -f $(CURDIR)/classroom/jupyterhub_config.py
+
+classroom-publish: classroom-install
+	$(CLASSROOM_RUN) $(CLASSROOM_PREFIX)/hub/bin/python classroom/prepare.py --publish
+
+# 在回环地址上启动一个测试用的 hub（不影响正在上课的 hub），LEARNERS 个学员同时运行 LOAD_NOTEBOOK；
+# 快速试一下：sudo make classroom-test LEARNERS=2 LOAD_NOTEBOOK=notebooks/01_getting_started_with_neural_networks.ipynb
+classroom-test: classroom-install
+	$(CLASSROOM_RUN) $(CLASSROOM_PREFIX)/user/bin/python classroom/load_test.py \
+		--learners $(LEARNERS) --notebook $(LOAD_NOTEBOOK)
