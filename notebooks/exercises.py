@@ -119,15 +119,20 @@ def _returned(value: Any, returns: str) -> Any:
     return value
 
 
+def _accepts(function: Callable[..., Any], args: tuple[Any, ...], wrong: str) -> None:
+    """学习者的函数能不能用 args 调用；不能时给出提示 wrong（后面附上 Python 的说明）。"""
+    try:
+        inspect.signature(function).bind(*args)
+    except TypeError as err:
+        raise Hint(f"{wrong}（{err}）") from None
+    except ValueError:  # 有些内置函数没有可读的签名：直接调用
+        pass
+
+
 def _call(function: Callable[..., Any], argument: np.ndarray, call: str, returns: str) -> Any:
     """用一个数组调用学习者的函数并返回它的结果；参数不对、没有 return、改动了输入时给出提示。"""
     before = argument.copy()
-    try:
-        inspect.signature(function).bind(argument)
-    except TypeError as err:
-        raise Hint(f"调用 {call} 出错：函数应该只接受一个参数。（{err}）") from None
-    except ValueError:  # 有些内置函数没有可读的签名：直接调用
-        pass
+    _accepts(function, (argument,), f"调用 {call} 出错：函数应该只接受一个参数。")
     out = function(argument)  # 函数内部出的错由 evaluate 报告
     if out is None:
         raise Hint(f"函数没有返回任何东西：最后要 return {returns}。")
@@ -151,12 +156,7 @@ SIDE_01 = 256  # 练习 01-1：256×256 的彩色图像，压平成 256 × 256 �
 def check_01_1(answer: Any) -> str:
     """01-1：函数 flat_position(row, col, channel)：像素 (row, col) 的第 channel 个通道在压平后的向量中的位置。"""
     position = _function(answer, "答案")
-    try:
-        inspect.signature(position).bind(0, 0, 0)
-    except TypeError as err:
-        raise Hint(f"调用 flat_position(row, col, channel) 出错：函数应该接受三个参数。（{err}）") from None
-    except ValueError:  # 有些内置函数没有可读的签名
-        pass
+    _accepts(position, (0, 0, 0), "调用 flat_position(row, col, channel) 出错：函数应该接受三个参数。")
     shape = (SIDE_01, SIDE_01, 3)
     cases = [(0, 0, 0), (0, 1, 0), (0, 0, 2), (1, 0, 0), (10, 20, 1), (255, 255, 2), (37, 200, 1)]
     layouts = {  # 典型的错误排法 → 提示
@@ -227,12 +227,8 @@ CASES_02 = [  # 练习 02-1：(概率, 类别表)
 def check_02_1(answer: Any) -> str:
     """02-1：函数 decode(probs, class_names)：每一行概率 → 概率最大的类别名（一个列表）。"""
     decode = _function(answer, "答案")
-    try:
-        inspect.signature(decode).bind(PROBS_02, ["Cat", "Dog", "Other"])
-    except TypeError as err:
-        raise Hint(f"调用 decode(probs, class_names) 出错：函数应该接受两个参数。（{err}）") from None
-    except ValueError:  # 有些内置函数没有可读的签名
-        pass
+    _accepts(decode, (PROBS_02, ["Cat", "Dog", "Other"]),
+             "调用 decode(probs, class_names) 出错：函数应该接受两个参数。")
     for probs, class_names in CASES_02:
         before = probs.copy()
         got = _returned(decode(probs, list(class_names)), "类别名的列表")
@@ -340,12 +336,8 @@ def _plain_descent(x: np.ndarray, y: np.ndarray, lr: float, steps: int) -> tuple
 def check_03_1(answer: Any) -> str:
     """03-1：函数 fit_line(x, y, lr, epochs)：普通梯度下降拟合直线；在标准化的房间数上应到达最优值。"""
     fit_line = _function(answer, "答案")
-    try:
-        inspect.signature(fit_line).bind(np.zeros(2), np.zeros(2), LR_03, STEPS_03)
-    except TypeError as err:
-        raise Hint(f"调用 fit_line(x, y, lr, epochs) 出错：函数应该接受四个参数。（{err}）") from None
-    except ValueError:  # 有些内置函数没有可读的签名
-        pass
+    _accepts(fit_line, (np.zeros(2), np.zeros(2), LR_03, STEPS_03),
+             "调用 fit_line(x, y, lr, epochs) 出错：函数应该接受四个参数。")
     x, y = _rooms_fit()
     z = (x - x.mean()) / x.std()
     optimum = _mse_of(_least_squares(z, y), z, y)
@@ -527,12 +519,7 @@ def _conv_reference(x: np.ndarray, kernel: np.ndarray, bias: np.ndarray, flip: b
 def check_05_2(answer: Any) -> str:
     """05-2：函数 conv_layer(x, kernel, bias)：C 个通道的输入、F 个 3×3×C 的滤波器（Keras 的排列）。"""
     conv_layer = _function(answer, "答案")
-    try:
-        inspect.signature(conv_layer).bind(None, None, None)
-    except TypeError as err:
-        raise Hint(f"函数应该接受三个参数：conv_layer(x, kernel, bias)。（{err}）") from None
-    except ValueError:  # 有些内置函数没有可读的签名：直接调用
-        pass
+    _accepts(conv_layer, (None, None, None), "函数应该接受三个参数：conv_layer(x, kernel, bias)。")
     rng = np.random.default_rng(52)
     for rows, cols, channels, filters in [(5, 5, 3, 2), (6, 7, 2, 4)]:
         x = rng.integers(-3, 4, size=(rows, cols, channels)).astype("float32")
