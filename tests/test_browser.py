@@ -3,6 +3,7 @@
 对每个 notebook：
 - 渲染后的 notebook 中每张图片都加载出来了（naturalWidth > 0）；
 - RISE 放映模式的页数等于带 slide 标记的单元数，逐页翻过去，每页上的图片都加载出来了；
+  每一页在 1280×720 上不用滚动就能看全，正文至少 24 px、代码和输出至少 20 px、标题比正文大；
 - 浏览器没有向本机服务器之外的任何主机发出请求（此外，浏览器把除 127.0.0.1 以外的主机名都解析为“不存在”）。
 对 notebook 01：在浏览器中 Run All，不能出现错误或 stderr 输出。
 
@@ -17,6 +18,7 @@ import json
 import os
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -49,6 +51,28 @@ return [...arguments[0].querySelectorAll('img')].map(img => ({
 """
 
 
+# 放映时的字号和高度：1280×720 的投影、不缩放，后排也要看得清（notebooks/rise.css 设定，tools/set_slides.py 按它分页）
+MIN_PROSE, MIN_CODE = 24, 20  # 正文（段落、列表、表格、折叠答案的标题）和代码（代码行、输出）的最小字号，px
+
+# 当前这一页：各类文字的字号、这一页的内容是否超出屏幕、有几个单元在自己的框里滚动
+SLIDE_JS = """
+const sec = arguments[0];
+const shown = e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+const sizes = sel => [...sec.querySelectorAll(sel)].filter(shown).map(e => parseFloat(getComputedStyle(e).fontSize));
+const md = '.jp-RenderedMarkdown ';
+return {
+    prose: sizes(['p', 'li', 'td', 'th', 'summary'].map(t => md + t).join(',')),
+    headings: sizes(['h1', 'h2', 'h3', 'h4'].map(t => md + t).join(',')),
+    code: sizes('.jp-InputArea-editor .cm-line, .jp-InputPlaceholder, .jp-OutputArea-output pre'),
+    overflow: sec.scrollHeight - sec.clientHeight,
+    bottom: sec.getBoundingClientRect().bottom,
+    viewport: window.innerHeight,
+    boxes: [...sec.querySelectorAll('.jp-Cell-inputWrapper, .jp-Cell-outputWrapper')]
+        .filter(e => e.scrollHeight > e.clientHeight + 2).length,
+};
+"""
+
+
 class Summary:
     """在 pytest 输出的末尾打印浏览器测试检查了多少东西。"""
 
@@ -56,6 +80,8 @@ class Summary:
         self.images = 0
         self.slide_images = 0
         self.slides = 0
+        self.slide_sizes: dict[str, list[float]] = {"prose": [], "headings": [], "code": []}
+        self.slide_boxes = 0
         self.requests = 0
         self.cells_run = 0
         self.started = time.monotonic()
@@ -74,6 +100,15 @@ class Summary:
             f"都已加载；{self.cells_run} 个代码单元在浏览器中运行；{self.requests} 个请求都只发往本机；"
             f"用时 {time.monotonic() - self.started:.0f} s"
         )
+        if self.slides:
+            median = {k: statistics.median(v) if v else 0 for k, v in self.slide_sizes.items()}
+            least = {k: min(v) if v else 0 for k, v in self.slide_sizes.items()}
+            write(
+                f"幻灯片（{WIDTH}×{HEIGHT}，不缩放）：{self.slides} 页，没有一页超出屏幕；字号中位数（最小）"
+                f"正文 {median['prose']:.0f} px（{least['prose']:.0f}），代码和输出 {median['code']:.0f} px"
+                f"（{least['code']:.0f}），标题 {median['headings']:.0f} px（{least['headings']:.0f}）；"
+                f"{self.slide_boxes} 页上有比一页还高的代码单元，它的代码或输出在自己的框里滚动"
+            )
         write(f"浏览器测试的截图：{self.folder}")
 
 
@@ -360,6 +395,7 @@ def test_slides_are_complete_and_every_image_loads(page, server, folder, summary
             page.save_screenshot(str(shots / f"{path.name[:2]}_slide{len(seen):02d}_diagram.png"))
             diagram_shot = True
         summary.slide_images += len(images)
+        check_slide_is_readable(page, current, summary, f"{path.name} 放映第 {len(seen)} 页（{here}）")
         ActionChains(page).send_keys(Keys.SPACE).perform()
         deadline = time.monotonic() + 3
         while page.execute_script("return location.hash") == here and time.monotonic() < deadline:
@@ -371,6 +407,26 @@ def test_slides_are_complete_and_every_image_loads(page, server, folder, summary
     expected = expected_images(nb)
     assert len(every) == expected, f"{path.name}：幻灯片上有 {len(every)} 张图片，应有 {expected} 张"
     summary.slides += len(seen)
+
+
+def check_slide_is_readable(driver, section, summary: Summary, where: str) -> None:
+    """这一页在 1280×720 上不用滚动就能看全，正文、代码和标题的字号够大。"""
+    found = driver.execute_script(SLIDE_JS, section)
+    assert found["overflow"] <= 1 and found["bottom"] <= found["viewport"] + 1, (
+        f"{where}：内容比屏幕高 {found['overflow']} px，放映时要滚动才能看全"
+        "（重新运行 tools/set_slides.py --split-tall）"
+    )
+    small = {
+        kind: min(found[kind])
+        for kind, least in (("prose", MIN_PROSE), ("code", MIN_CODE))
+        if found[kind] and min(found[kind]) < least
+    }
+    assert not small, f"{where}：字太小 {small}（正文至少 {MIN_PROSE} px、代码至少 {MIN_CODE} px，见 rise.css）"
+    if found["headings"] and found["prose"]:
+        assert min(found["headings"]) > max(found["prose"]), f"{where}：标题不比正文大"
+    for kind in summary.slide_sizes:
+        summary.slide_sizes[kind] += found[kind]
+    summary.slide_boxes += found["boxes"] > 0
 
 
 RUN_ALL_JS = """

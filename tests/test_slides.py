@@ -98,3 +98,31 @@ def test_set_slides_only_touches_metadata_and_is_idempotent(path, tmp_path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_stored_slide_metadata_is_current(path):
     assert set_slides.main([str(path), "--check"]) == 0, FIX
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_no_text_cell_is_taller_than_a_slide(path):
+    """按 rise.css 的字号，说明文字不能比一页还高（否则放映时要滚动；浏览器测试逐页量实际的高度）。"""
+    nb = load(path)
+    notes = set_slides.split_tall(nb, path.parent)
+    assert not notes, f"{notes}：运行 python tools/set_slides.py --split-tall"
+
+
+def test_split_tall_keeps_text_images_with_captions_and_answers(tmp_path):
+    """--split-tall 只在段落之间拆：文字不变，图片和它下面的图注、折叠的答案、公式块都不拆开。"""
+    para = "这是一段很长的说明文字，" * 30
+    text = "\n\n".join(
+        [para, "![示意图](x.png)", "图 1-1：图注。", para, "$$\na = b\n\n+ c\n$$", para,
+         "<details>\n<summary>答案</summary>\n\n" + para + "\n\n" + para + "\n</details>", para]
+    )
+    nb = {"cells": [{"cell_type": "markdown", "id": "t", "metadata": {}, "source": text.splitlines(keepends=True)}]}
+    notes = set_slides.split_tall(nb, tmp_path)
+    pieces = [source(c) for c in nb["cells"]]
+    assert notes and len(pieces) > 1
+    assert re.sub(r"\s", "", "".join(pieces)) == re.sub(r"\s", "", text)
+    assert len({c["id"] for c in nb["cells"]}) == len(pieces)
+    for piece in pieces:
+        assert piece.count("<details>") == piece.count("</details>")
+        assert piece.count("$$") % 2 == 0
+        if "![示意图]" in piece:
+            assert "图 1-1：图注。" in piece

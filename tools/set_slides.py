@@ -3,6 +3,7 @@
     python tools/set_slides.py                   # 全部 notebook，只改元数据
     python tools/set_slides.py --check           # 只检查：元数据不是最新的就以状态 1 退出
     python tools/set_slides.py --split-headings  # 先把单元中间的 ## / ### 标题拆成新单元，再写元数据
+    python tools/set_slides.py --split-tall      # 先把比一页还高的 Markdown 单元在段落之间拆开，再写元数据
     python tools/set_slides.py notebooks/03_modeling_linear_regression.ipynb
 
 规则（每次都从内容重新计算，所以可以反复运行，结果相同）：
@@ -10,8 +11,11 @@
 - 以 `##` 开头的 Markdown 单元（编号小节、小结、练习）开始一张新的幻灯片；
 - 以 `###` 开头的单元开始一张子幻灯片 (subslide)，放映时按向下键/空格进入；
 - “练习”一节中，以“**练习 N”或“**检查练习 NN-N”开头的 Markdown 单元各开始一张子幻灯片；
-- 其余单元接在当前幻灯片后面（"-"）；当前页估计已经放不下时（1280×720 的投影），
+- 其余单元接在当前幻灯片后面（"-"）；当前页估计已经放不下时（1280×720 的投影，字号见 notebooks/rise.css），
   从下一段说明文字（连同紧跟它的代码单元）或下一个独立的代码单元开始一张子幻灯片；
+  说明文字和它的代码合起来一页也放不下时，代码单元另起一页；
+- 比一页还高的 Markdown 单元用 --split-tall 在段落之间拆开（图片和它的图注、折叠的答案不拆开）；
+  比一页还高的代码单元独占一页，它的代码和输出在各自的框里滚动（rise.css），整页不用滚动；
 - 不用逐条出现 (fragment)：现场运行代码时，一页上的内容应当一次都能看到。
 
 Notebook 元数据 "rise" 选用不从网络加载任何东西的主题（white），长页可以滚动 (scroll)。
@@ -43,14 +47,21 @@ RISE = {
     "enable_chalkboard": False,
 }
 
-# 估计一页内容的高度（像素），按 1280×720 的投影：可用约 620 像素高、1100 像素宽
-PAGE_HEIGHT = 620
-CONTENT_WIDTH = 1100
-MD_LINE, MD_CHARS = 26, 140  # Markdown 一行的高度、一行能放下的字符宽度（汉字算 2）
-CODE_LINE, CODE_PAD = 18, 24
-HEADING_HEIGHT = 48
+# 估计一页内容的高度（像素），按 1280×720 的投影和 notebooks/rise.css 中的字号
+# （正文 24 px、代码 20 px）：一页可用约 680 像素高、1150 像素宽。
+# 这些常数是在浏览器中逐个单元测量实际高度后定的（tests/test_browser.py 逐页检查没有超出一页）。
+PAGE_HEIGHT = 640
+CONTENT_WIDTH = 1150
+IMAGE_MAX = 417  # rise.css：图片最高 58vh
+MD_PAD = 30  # 一个 Markdown 单元除文字以外的高度（段落间距、单元的边距）
+MD_LINE, MD_CHARS = 35, 100  # Markdown 一行的高度、一行能放下的字符宽度（汉字算 2）
+CODE_LINE, CODE_PAD = 26, 30
+CODE_CHARS = 96  # 输出一行能放下的字符数，更长的行会折行
+OUTPUT_PAD = 10  # 每一个输出（每次 print、每张图）自己的边距
+HEADING_HEIGHT = 56
 DEFAULT_IMAGE = 320
 
+LEADS_IN = re.compile(r"^\*\*[^*]+\*\*$|.*[：:]$")  # 只有一个粗体标签的一行，或以冒号结尾的一行
 EXERCISE_RE = re.compile(r"\*\*[^*\n]*练习")  # “**练习 1……**”“**检查练习 02-1……**”
 
 
@@ -84,11 +95,11 @@ def image_height(size: tuple[int, int] | None) -> int:
     if not size or not size[0]:
         return DEFAULT_IMAGE
     width, height = size
-    return int(height * min(1.0, CONTENT_WIDTH / width))
+    return int(min(IMAGE_MAX, height * min(1.0, CONTENT_WIDTH / width)))
 
 
 def markdown_height(text: str, notebook_dir: Path) -> int:
-    height, details = 0, 0
+    height, details = MD_PAD, 0
     for line in text.splitlines():
         opened = line.count("<details") - line.count("</details>")
         if details > 0 and "<summary>" not in line:  # 折叠起来的答案：放映时不占地方
@@ -112,12 +123,13 @@ def code_height(cell: dict) -> int:
     height = CODE_PAD + CODE_LINE * max(1, len(text_of(cell["source"]).splitlines()))
     for out in cell.get("outputs", []):
         data = out.get("data", {})
+        height += OUTPUT_PAD
         if "image/png" in data:
             head = base64.b64decode(text_of(data["image/png"]).strip()[:32] + "==", validate=False)
             height += image_height(png_size(head))
         elif "text" in out or "text/plain" in data:
             text = text_of(out.get("text") or data.get("text/plain"))
-            height += CODE_LINE * len(text.splitlines())
+            height += CODE_LINE * sum(max(1, -(-len(line) // CODE_CHARS)) for line in text.splitlines())
     return height
 
 
@@ -167,6 +179,8 @@ def slide_types(cells: list[dict], notebook_dir: Path) -> list[str]:
                 kind, used = "subslide", height
             else:
                 used += height
+        elif used and used + height > PAGE_HEIGHT:  # 说明文字和它的代码合起来放不下一页：代码另起一页
+            kind, used = "subslide", height
         else:
             used += height
         types.append(kind or "-")
@@ -208,6 +222,60 @@ def split_headings(nb: dict) -> list[str]:
     return notes
 
 
+def paragraphs(text: str) -> list[str]:
+    """把 Markdown 按空行切成段落；折叠的答案、代码块、公式块、图片和它下面的图注各自不拆开。"""
+    parts, current, open_blocks = [], [], 0
+    fence = math = image = False
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        if stripped.startswith("```"):
+            fence = not fence
+        elif line.count("$$") % 2 and not fence:
+            math = not math
+        open_blocks += line.count("<details") - line.count("</details>")
+        current.append(line)
+        if not stripped and not (fence or math or open_blocks) and "".join(current).strip():
+            last = current[-2].strip() if len(current) > 1 else ""
+            if MD_IMAGE.search(last) and not image:
+                image = True  # 图片和它下面的一段（图注）连在一起
+                continue
+            if LEADS_IN.match(last):
+                continue  # “**学习目标**”或以冒号结尾的一段，和它引出的下一段连在一起
+            parts.append("".join(current))
+            current, image = [], False
+    if "".join(current).strip():
+        parts.append("".join(current))
+    return parts
+
+
+def split_tall(nb: dict, notebook_dir: Path) -> list[str]:
+    """比一页还高的 Markdown 单元在段落之间拆成几个单元，每个都放得进一页；返回说明。"""
+    notes, cells = [], []
+    for cell in nb["cells"]:
+        text = text_of(cell["source"])
+        short = markdown_height(text, notebook_dir) <= PAGE_HEIGHT
+        if cell["cell_type"] != "markdown" or cell.get("attachments") or short:
+            cells.append(cell)
+            continue
+        pieces: list[str] = []
+        for part in paragraphs(text):
+            if pieces and markdown_height(pieces[-1] + part, notebook_dir) > PAGE_HEIGHT:
+                pieces.append(part)
+            elif pieces:
+                pieces[-1] += part
+            else:
+                pieces.append(part)
+        for k, piece in enumerate(pieces):
+            new = dict(cell, source=as_source(piece.strip("\n")), metadata=dict(cell.get("metadata", {})))
+            if k:
+                new["id"] = f"{cell.get('id', 'cell')}-p{k}"
+            cells.append(new)
+        if len(pieces) > 1:
+            notes.append(f"拆开了 {cell.get('id')}：{len(pieces)} 个单元（原来比一页高）")
+    nb["cells"] = cells
+    return notes
+
+
 def set_slides(nb: dict, notebook_dir: Path) -> None:
     for cell, kind in zip(nb["cells"], slide_types(nb["cells"], notebook_dir)):
         meta = cell.setdefault("metadata", {})
@@ -239,6 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="*", type=Path)
     parser.add_argument("--check", action="store_true", help="只检查，不写文件")
     parser.add_argument("--split-headings", action="store_true", help="先把单元中间的 ## / ### 标题拆成新单元")
+    parser.add_argument("--split-tall", action="store_true", help="先把比一页还高的 Markdown 单元在段落之间拆开")
     args = parser.parse_args(argv)
     paths = args.notebooks or NOTEBOOKS
     stale = 0
@@ -246,6 +315,7 @@ def main(argv: list[str] | None = None) -> int:
         raw = path.read_text(encoding="utf-8")
         nb = json.loads(raw)
         notes = split_headings(nb) if args.split_headings else []
+        notes += split_tall(nb, path.parent) if args.split_tall else []
         set_slides(nb, path.parent)
         new = dump(nb)
         types = [c["metadata"]["slideshow"]["slide_type"] for c in nb["cells"]]
