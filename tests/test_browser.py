@@ -104,7 +104,7 @@ class Summary:
             median = {k: statistics.median(v) if v else 0 for k, v in self.slide_sizes.items()}
             least = {k: min(v) if v else 0 for k, v in self.slide_sizes.items()}
             write(
-                f"幻灯片（{WIDTH}×{HEIGHT}，不缩放）：{self.slides} 页，没有一页超出屏幕；字号中位数（最小）"
+                f"幻灯片（{WIDTH}×{HEIGHT}，不缩放）：逐页测量了 {self.slides} 页；字号中位数（最小）"
                 f"正文 {median['prose']:.0f} px（{least['prose']:.0f}），代码和输出 {median['code']:.0f} px"
                 f"（{least['code']:.0f}），标题 {median['headings']:.0f} px（{least['headings']:.0f}）；"
                 f"{self.slide_boxes} 页上有比一页还高的代码单元，它的代码或输出在自己的框里滚动"

@@ -222,7 +222,7 @@ def split_headings(nb: dict) -> list[str]:
     return notes
 
 
-def paragraphs(text: str) -> list[str]:
+def paragraphs(text: str, glue: bool = True) -> list[str]:
     """把 Markdown 按空行切成段落；折叠的答案、代码块、公式块、图片和它下面的图注各自不拆开。"""
     parts, current, open_blocks = [], [], 0
     fence = math = image = False
@@ -239,13 +239,24 @@ def paragraphs(text: str) -> list[str]:
             if MD_IMAGE.search(last) and not image:
                 image = True  # 图片和它下面的一段（图注）连在一起
                 continue
-            if LEADS_IN.match(last):
+            if glue and LEADS_IN.match(last):
                 continue  # “**学习目标**”或以冒号结尾的一段，和它引出的下一段连在一起
             parts.append("".join(current))
             current, image = [], False
     if "".join(current).strip():
         parts.append("".join(current))
     return parts
+
+
+def pack(parts: list[str], notebook_dir: Path) -> list[str]:
+    """按顺序把段落装进尽量少的几页。"""
+    pieces: list[str] = []
+    for part in parts:
+        if pieces and markdown_height(pieces[-1] + part, notebook_dir) <= PAGE_HEIGHT:
+            pieces[-1] += part
+        else:
+            pieces.append(part)
+    return pieces
 
 
 def split_tall(nb: dict, notebook_dir: Path) -> list[str]:
@@ -257,14 +268,9 @@ def split_tall(nb: dict, notebook_dir: Path) -> list[str]:
         if cell["cell_type"] != "markdown" or cell.get("attachments") or short:
             cells.append(cell)
             continue
-        pieces: list[str] = []
-        for part in paragraphs(text):
-            if pieces and markdown_height(pieces[-1] + part, notebook_dir) > PAGE_HEIGHT:
-                pieces.append(part)
-            elif pieces:
-                pieces[-1] += part
-            else:
-                pieces.append(part)
+        pieces = pack(paragraphs(text), notebook_dir)
+        if max(markdown_height(piece, notebook_dir) for piece in pieces) > PAGE_HEIGHT:
+            pieces = pack(paragraphs(text, glue=False), notebook_dir)  # 还放不下：引出下一段的一行也可以和它分开
         for k, piece in enumerate(pieces):
             new = dict(cell, source=as_source(piece.strip("\n")), metadata=dict(cell.get("metadata", {})))
             if k:
