@@ -264,8 +264,10 @@ def split_tall(nb: dict, notebook_dir: Path) -> list[str]:
     notes, cells = [], []
     for cell in nb["cells"]:
         text = text_of(cell["source"])
-        short = markdown_height(text, notebook_dir) <= PAGE_HEIGHT
-        if cell["cell_type"] != "markdown" or cell.get("attachments") or short:
+        if cell["cell_type"] != "markdown" or cell.get("attachments"):
+            cells.append(cell)
+            continue
+        if markdown_height(text, notebook_dir) <= PAGE_HEIGHT:
             cells.append(cell)
             continue
         pieces = pack(paragraphs(text), notebook_dir)
