@@ -411,26 +411,36 @@ def check_03_2(answer: Any) -> str:
 # 04 使用 MLP 进行 MNIST 数字分类
 # ---------------------------------------------------------------------------
 
-LAYERS_04 = (784, 256, 64, 10)  # 练习 04-1 的 MLP：输入 784，两个隐藏层 256 和 64，输出 10
+BUDGET_04 = 100_000  # 练习 04-1：参数预算；网络是 784 → n → n → 10
 
 
 def _dense_parameters(sizes: tuple[int, ...], biases: bool = True) -> int:
     return sum(n_in * n_out + (n_out if biases else 0) for n_in, n_out in zip(sizes[:-1], sizes[1:]))
 
 
+def _params_04(n: int) -> int:
+    return _dense_parameters((784, n, n, 10))
+
+
 @exercise("04-1")
 def check_04_1(answer: Any) -> str:
-    """04-1：784-256-64-10 的 MLP 有多少个参数。"""
-    value = _number(answer, "答案（参数个数）")
-    expected = _dense_parameters(LAYERS_04)
+    """04-1：参数不超过 100,000 个的 784 → n → n → 10 的 MLP，n 最大是多少。"""
+    value = _number(answer, "答案（n 的最大值）")
+    expected = max(n for n in range(1, 1000) if _params_04(n) <= BUDGET_04)
     if value == expected:
-        terms = " + ".join(f"({a}×{b} + {b})" for a, b in zip(LAYERS_04[:-1], LAYERS_04[1:]))
-        return f"{terms} = {expected:,} 个参数。"
-    if value == _dense_parameters(LAYERS_04, biases=False):
-        raise Hint("只数了权重：每个神经元还有一个偏置 (bias)。")
-    if value == _dense_parameters(LAYERS_04[:-1]):
-        raise Hint("别漏了输出层：最后一个隐藏层的 64 个神经元还要全连接到 10 个输出。")
-    raise Hint("每个全连接层的参数 = 输入个数 × 神经元个数 + 神经元个数（偏置），再把各层加起来。")
+        return (f"n = {expected} 时有 {_params_04(expected):,} 个参数，没超出预算；"
+                f"n = {expected + 1} 时有 {_params_04(expected + 1):,} 个，超出了。")
+    if value != int(value):
+        raise Hint("神经元的个数是整数：解出方程以后，取不超出预算的那个整数（向下取整）。")
+    if value < 1:
+        raise Hint("n 是隐藏层的神经元个数，至少是 1。")
+    n = int(value)
+    if n == 128:
+        raise Hint(f"本课的 784-128-128-10 有 {_params_04(128):,} 个参数，已经超出预算了：n 要更小。")
+    if _params_04(n) > BUDGET_04:
+        raise Hint(f"n = {n} 时有 {_params_04(n):,} 个参数，超过了 {BUDGET_04:,}。"
+                   "别漏了偏置和输出层，超出预算时要向下取整。")
+    raise Hint(f"n = {n} 时只有 {_params_04(n):,} 个参数，还可以再大一些：要的是不超出预算的最大的 n。")
 
 
 @exercise("04-2", coding=True)
@@ -462,7 +472,7 @@ def check_04_2(answer: Any) -> str:
             raise Hint("这是每一类认错的比例：认对的在对角线上。")
         if _close(got, 100 * expected, 1e-6):
             raise Hint("结果是百分数：返回 0～1 之间的比例，不要乘以 100。")
-        raise Hint("第 i 类的准确率 = 第 i 行对角线上的数 ÷ 第 i 行所有数之和。")
+        raise Hint("想一想：真实为 i 的图像都在混淆矩阵的哪里？其中认对的又在哪里？")
     return "每一类的准确率 = 对角线 ÷ 每一行之和，在 10×10 和 3×3 的混淆矩阵上都对了。用在 cm 上，看看哪个数字最难认。"
 
 

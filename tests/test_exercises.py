@@ -107,9 +107,8 @@ CASES = {
     "03-2": (refit_test_mse(slice(None)),
              [(refit_test_mse(slice(0, 282)), "282"), (refit_test_mse(slice(None), np.sqrt), "RMSE"),
               (refit_test_mse(slice(None), lambda e: e * len(BOSTON_TEST[1])), "样本数"), (1.0, "best_line")]),
-    "04-1": (784 * 256 + 256 + 256 * 64 + 64 + 64 * 10 + 10,
-             [(784 * 256 + 256 * 64 + 64 * 10, "偏置"), (784 * 256 + 256 + 256 * 64 + 64, "输出层"),
-              (784 * 256 + 256 + 256 * 64 + 64 + 64 * 10 + 11, "输入个数 × 神经元个数")]),
+    "04-1": (110,  # n² + 796n + 10 ≤ 100,000：n = 110 时 99,670 个，n = 111 时 100,687 个
+             [(111, "超过了"), (128, "118,282"), (64, "还可以再大"), (110.3, "整数"), (0, "至少是 1")]),
     "04-2": (lambda cm: np.diag(cm) / cm.sum(axis=1),
              [(lambda cm: np.diag(cm) / cm.sum(axis=0), "每一行的和"), (lambda cm: np.diag(cm), "一共有多少张"),
               (lambda cm: np.trace(cm) / cm.sum(), "全部图像的准确率"),
