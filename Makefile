@@ -8,6 +8,7 @@
 #                 （只刷新一个：make execute NOTEBOOKS=notebooks/04_mnist_digit_classification_using_mlp.ipynb）
 #   make data RAW=目录  从原始文件重新生成 data/*.npz（原始文件怎样取得见 data/README.md）
 #   make images   重新绘制 images/ 下的示意图
+#   make book     把课程做成离线可读的静态网站 _build/book/html，并打成 _build/tf-bootcamp-book.zip（不重新执行 notebook）
 #   sudo make classroom       在这台服务器上为一个班启动 JupyterHub：每个学员自己的系统用户和一份课程（classroom/README.md）
 #   sudo make classroom-publish  提交了改动之后，把课程的更新发布给学员（不用重启 hub）
 #   sudo make classroom-test  课堂的负载测试：LEARNERS=4 个学员同时在各自的服务器上运行第 04 课，检查隔离（2 核上约 4 分钟）
@@ -18,7 +19,7 @@ BIN := $(VENV)/bin
 NOTEBOOKS ?= $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 NOTEBOOK ?= notebooks/01_getting_started_with_neural_networks.ipynb
 
-.PHONY: install lab slides test test-fast check-machines execute data images clean
+.PHONY: install lab slides test test-fast check-machines execute data images book book-zip clean
 .PHONY: classroom classroom-system classroom-install classroom-publish classroom-test
 
 # 创建 .venv、安装依赖之前，先检查所用的 Python：TensorFlow 2.21 只为 Python 3.10～3.13 提供安装包。
@@ -66,7 +67,18 @@ lab: install
 slides: install
 	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/rise/$(NOTEBOOK)
 
-test: install
+# 课程网站的依赖（Sphinx、MyST-NB、主题、离线的 MathJax、中文分词）单独列在 book/requirements.txt：学习者用不到
+$(VENV)/.book-installed: book/requirements.txt $(VENV)/.installed
+	$(BIN)/python -m pip install -r book/requirements.txt
+	touch $@
+
+# 从 notebook 中保存的输出构建静态网站（2 核上约 10 秒），同时写出给老师拷贝的 zip
+book: $(VENV)/.book-installed
+	$(BIN)/python tools/build_book.py
+
+book-zip: book
+
+test: install $(VENV)/.book-installed
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 	@# 再只用一个核执行一遍全部 notebook：保存的输出不能取决于线程数（没有 taskset 的系统跳过）
@@ -104,7 +116,7 @@ images: install
 	$(BIN)/python images/draw_figures.py
 
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) _build
 
 # 课堂服务器（classroom/，需要 root）：hub 的环境、学员共用的环境（课程的依赖 + jupyterhub-singleuser + nbgitpuller）
 # 和代理 configurable-http-proxy 都装在 CLASSROOM_PREFIX 下，与 .venv 分开：学员只读共用，make clean 也碰不到上课中的 hub
