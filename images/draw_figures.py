@@ -486,7 +486,7 @@ def dropout() -> plt.Figure:
     small_network(ax, 8.5, [set(), set()], "验证和预测时")
     ax.text(2.2, 0.45, "随机关掉一部分隐藏神经元（打叉的）：\n它们这一步输出 0，留下的输出乘以 1/(1 − rate)",
             ha="center", va="center", fontsize=9)
-    ax.text(6.2, 0.45, "下一步重新随机选一批：\n关掉的神经元不同", ha="center", va="center", fontsize=9)
+    ax.text(6.2, 0.45, "下一步重新随机选一些：\n关掉的神经元不同", ha="center", va="center", fontsize=9)
     ax.text(10.2, 0.45, "全部神经元都工作，\n输出不再放大", ha="center", va="center", fontsize=9)
     for x in (4.0, 8.0):
         ax.plot([x, x], [0.2, 3.8], color=GRAY, linewidth=0.8, linestyle=":")
