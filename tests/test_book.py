@@ -206,8 +206,11 @@ def test_chinese_search_finds_the_lesson(browser, base, shots, term):
     browser.get(f"{base}search.html?q={quote(term)}")
     links = wait_for(
         browser,
+        # 搜索结束（状态行写出“找到几个页面”），并且第一个结果的摘要（页面另行下载）也显示出来了
+        "const done = document.querySelector('#search-results .search-summary');"
         "const items = [...document.querySelectorAll('#search-results ul.search li')];"
-        "return items.length && items.map(li => [li.querySelector('a').getAttribute('href'), li.textContent]);",
+        "return done && done.textContent && items.length && items[0].querySelector('.context')"
+        " && items.map(li => [li.querySelector('a').getAttribute('href'), li.textContent]);",
         f"搜索“{term}”的结果",
     )
     first_href, first_text = links[0]
