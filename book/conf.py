@@ -18,6 +18,8 @@ suppress_warnings = ["mystnb.unknown_mime_type"]
 
 nb_execution_mode = "off"  # 不重新执行：网站显示 notebook 中保存的输出
 nb_merge_streams = True
+nb_code_prompt_show = "••• 点击展开代码"  # 折叠起来的代码（hide-input），和 JupyterLab 中的“•••”一致
+nb_code_prompt_hide = "点击收起代码"
 myst_enable_extensions = ["dollarmath", "amsmath", "html_image"]
 myst_heading_anchors = 3
 
@@ -27,6 +29,8 @@ html_title = project
 html_static_path = ["_static", "_mathjax"]
 mathjax_path = "mathjax/tex-chtml.js"
 html_css_files = ["book.css"]
+html_js_files = [("book-toggles.js", {"defer": "defer"})]
+html_show_copyright = False
 html_show_sourcelink = False
 html_copy_source = False
 html_last_updated_fmt = None

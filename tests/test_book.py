@@ -234,3 +234,25 @@ def test_opens_from_disk(browser, site, shots):
     )
     assert state["images"] > 0 and not state["broken"], f"从磁盘打开时图片没有加载：{state['broken']}"
     browser.save_screenshot(str(shots / "from_disk_lesson05.png"))
+
+
+def test_lesson_list_opens_on_a_phone(browser, base, shots):
+    """手机宽度下，点“☰”能打开课程列表（book/_static/book-toggles.js 修好的主题问题）。"""
+    from selenium.webdriver.common.by import By
+
+    browser.set_window_size(390, 844)
+    try:
+        browser.get(base + "notebooks/04_mnist_digit_classification_using_mlp.html")
+        wait_for(browser, "return document.readyState === 'complete'", "手机宽度下打开第 4 课")
+        buttons = [b for b in browser.find_elements(By.CSS_SELECTOR, ".primary-toggle") if b.is_displayed()]
+        assert buttons, "手机宽度下找不到打开课程列表的按钮"
+        buttons[0].click()
+        wait_for(
+            browser,
+            "const m = document.querySelector('#pst-primary-sidebar-modal'); return m && m.open;",
+            "点“☰”以后课程列表打开",
+            timeout=5,
+        )
+        browser.save_screenshot(str(shots / "phone_lesson_list.png"))
+    finally:
+        browser.set_window_size(1280, 900)

@@ -13,7 +13,9 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import importlib.util
+import json
 import re
 import shutil
 import subprocess
@@ -29,6 +31,7 @@ BUILD = ROOT / "_build"
 SRC = BUILD / "book-src"
 HTML = BUILD / "book" / "html"
 ZIP = BUILD / "tf-bootcamp-book.zip"
+CONTENTS_LIST = re.compile(r"^\*\*目录\*\*\n\n(?:- .*(?:\n|$))+", re.MULTILINE)
 TABLE_ROW = re.compile(r"^\| \[(?P<title>[^\]]+)\]\((?P<path>notebooks/[^)]+\.ipynb)\) \| (?P<what>[^|]+) \|")
 
 
@@ -64,7 +67,7 @@ def index_page(rows: list[dict]) -> str:
     table = ["| 课 | 内容 | 怎样验证的 |", "|---|---|---|"]
     for row in rows:
         number = Path(row["path"]).name[:2]
-        check = f"[第 {number} 课的验证](verified/{number}.md)"
+        check = f"[验证](verified/{number}.md)"
         table.append(f"| [{row['title']}]({row['path']}) | {row['what'].strip()} | {check} |")
     lessons = "\n".join(row["path"] for row in rows)
     verified = "\n".join(f"verified/{Path(row['path']).name[:2]}.md" for row in rows)
@@ -73,7 +76,8 @@ def index_page(rows: list[dict]) -> str:
 {intro()}
 
 这是课程的网页版：每一课都是仓库中保存的 notebook，连同它执行过的输出和图（网页不重新运行代码）。
-想亲手运行、修改代码，请按仓库 README 的“快速开始”安装后在 JupyterLab 中打开。左上角的搜索框可以搜中文，例如“梯度下降”。
+想亲手运行、修改代码，请按课程仓库中 README 的“快速开始”安装后在 JupyterLab 中打开。
+页面上方的搜索框（手机上是右上角的放大镜）可以搜中文，例如“梯度下降”。
 
 ## 课程内容
 
@@ -97,6 +101,23 @@ def index_page(rows: list[dict]) -> str:
 """
 
 
+def installed(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "（未安装）"
+
+
+def without_contents_list(nb: dict) -> dict:
+    """网页有自己的导航：去掉 notebook 开头那份不带链接的“目录”列表（它还会占满搜索结果的摘要）。"""
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            text = CONTENTS_LIST.sub("", source(cell))
+            cell["source"] = text.splitlines(keepends=True)
+    nb["cells"] = [c for c in nb["cells"] if c["cell_type"] != "markdown" or source(c).strip()]
+    return nb
+
+
 def verified_page(path: Path) -> str:
     nb = load(path)
     title = source(nb["cells"][0]).splitlines()[0].lstrip("# ").strip()
@@ -106,23 +127,31 @@ def verified_page(path: Path) -> str:
             continue
         for text in output_texts(cell):
             checks += [line.strip() for line in text.splitlines() if line.startswith(("✓", "✗"))]
+    python = nb["metadata"].get("language_info", {}).get("version", "？")
     failed = [c for c in checks if c.startswith("✗")]
     if failed:
         raise SystemExit(f"{path.name} 保存的输出中有没通过的检查：{failed}")
-    listed = "\n".join(f"- {c}" for c in checks) or "- （这一课不训练模型，没有检查行；它的输出由 nbval 逐字比对）"
+    if checks:
+        listed = (
+            f"**这一课的检查行**（`helpers.checkpoint`：一句结论，在任何机器上都应打印 ✓）共 {len(checks)} 行，"
+            "保存的输出中全部通过：\n\n" + "\n".join(f"- {c}" for c in checks)
+        )
+    else:
+        listed = "这一课不训练模型，没有检查行：它的每一个输出都由 nbval 逐字比对。"
     return f"""# 第 {path.name[:2]} 课是怎样验证的
 
-[{title}](../notebooks/{path.name}) 页面上的输出，是在下面这些版本上执行 notebook 保存下来的：
+[{title}](../notebooks/{path.name}) 页面上的输出，是执行 notebook 时保存下来的。
+课程要求的版本（仓库的 `requirements.txt`）：
 
 - `{requirement("tensorflow")}`
 - `{requirement("keras")}`
-- Python 3.10～3.13（测试在 Python 3.11 上运行）
 
-**每次改动都会重新执行。** 仓库的测试（`make test`，CI 中也是它）用 nbval 从头执行这个 notebook，
-把每个单元的输出和保存的输出比对：形状、参数个数、手算的例子等逐字相同；训练出来的数字每台机器略有不同，
-不逐字比对，而是由下面的检查行核对结论。测试还会只用一个 CPU 核再执行一遍。
+保存这些输出时用的是 Python {python}；构建这个网站的环境中装的是 TensorFlow {installed("tensorflow")}、
+Keras {installed("keras")}、NumPy {installed("numpy")}、matplotlib {installed("matplotlib")}。
 
-**这一课的检查行**（`helpers.checkpoint`：一句结论，在任何机器上都应打印 ✓）共 {len(checks)} 行，保存的输出中全部通过：
+**每次改动都会重新执行。** 每次修改课程，测试程序（nbval，由 `make test` 运行，代码托管网站上的自动测试也运行它）
+都会从头执行这个 notebook，把每个单元的输出和保存的输出比对：形状、参数个数、手算的例子等必须一字不差；
+训练出来的数字每台电脑略有不同，不逐字比对，而是由下面的检查行核对结论。测试还会只用一个 CPU 核再执行一遍。
 
 {listed}
 """
@@ -149,7 +178,8 @@ def prepare() -> None:
     copy_mathjax()
     (SRC / "notebooks").mkdir()
     for path in NOTEBOOKS:
-        shutil.copy2(path, SRC / "notebooks" / path.name)
+        nb = without_contents_list(load(path))
+        (SRC / "notebooks" / path.name).write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
     shutil.copytree(ROOT / "images", SRC / "images", ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     rows = course_table()
     (SRC / "index.md").write_text(index_page(rows), encoding="utf-8")
