@@ -157,7 +157,9 @@ return {
 
 
 def pages(site) -> list[str]:
-    return sorted(p.relative_to(site["html"]).as_posix() for p in site["html"].rglob("*.html"))
+    """网站的页面（_static 中是主题自带的模板片段，不是页面）。"""
+    found = site["html"].rglob("*.html")
+    return sorted(p.relative_to(site["html"]).as_posix() for p in found if "_static" not in p.parts)
 
 
 def test_book_builds_in_time_and_the_zip_has_every_page(site):

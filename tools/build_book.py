@@ -226,7 +226,7 @@ def main() -> int:
     build()
     fix_chinese_search()
     write_zip()
-    pages = len(list(HTML.rglob("*.html")))
+    pages = len([p for p in HTML.rglob("*.html") if "_static" not in p.parts])  # _static 里是主题的模板片段
     print(
         f"课程网站：{HTML.relative_to(ROOT)}（{pages} 个页面，打开 index.html）；"
         f"zip：{ZIP.relative_to(ROOT)}（{ZIP.stat().st_size / 1e6:.1f} MB）；用时 {time.monotonic() - started:.0f} s"
