@@ -26,6 +26,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 from course_notebooks import NOTEBOOKS, ROOT
+from offline_chromium import offline_options
 
 pytestmark = pytest.mark.browser
 
@@ -94,17 +95,7 @@ def book_browser(shots):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
-    os.environ.setdefault("SE_OFFLINE", "true")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for arg in (
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--no-first-run",
-        "--disable-extensions", "--window-size=1280,900", "--lang=zh-CN", "--allow-file-access-from-files",
-        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-    ):  # fmt: skip
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    options = offline_options(chromium, "--window-size=1280,900", "--allow-file-access-from-files")
     driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
     driver.set_page_load_timeout(60)
     yield driver

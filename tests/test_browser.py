@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from course_notebooks import IDS, NOTEBOOKS, ROOT, image_outputs, image_sources, load, matching, slide_type
+from offline_chromium import offline_options
 
 pytestmark = pytest.mark.browser
 RUN_ALL = matching(["01"])
@@ -230,23 +231,13 @@ def browser(tools, folder):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
-    os.environ.setdefault("SE_OFFLINE", "true")  # selenium 不要自己去下载浏览器或驱动
-    os.environ.setdefault("SE_AVOID_STATS", "true")
     chromium, driver_path = tools
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for arg in (
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--no-first-run",
-        "--disable-sync", "--disable-default-apps", "--disable-extensions", "--no-default-browser-check",
-        "--disable-features=Translate,OptimizationHints,MediaRouter",
-        f"--user-data-dir={folder / 'chromium-profile'}", f"--window-size={WIDTH},{HEIGHT}",
-        "--force-device-scale-factor=1", "--lang=zh-CN",
-        # 除本机以外的主机名一律解析失败：即使页面想访问外网，请求也发不出去（下面还会逐个检查请求）
-        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-    ):  # fmt: skip
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    options = offline_options(
+        chromium,
+        f"--user-data-dir={folder / 'chromium-profile'}",
+        f"--window-size={WIDTH},{HEIGHT}",
+        "--force-device-scale-factor=1",
+    )
     service = Service(executable_path=driver_path, log_output=str(folder / "chromedriver.log"))
     driver = webdriver.Chrome(options=options, service=service)
     try:
