@@ -414,8 +414,8 @@ def check_03_2(answer: Any) -> str:
 BUDGET_04 = 100_000  # 练习 04-1：参数预算；网络是 784 → n → n → 10
 
 
-def _dense_parameters(sizes: tuple[int, ...], biases: bool = True) -> int:
-    return sum(n_in * n_out + (n_out if biases else 0) for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+def _dense_parameters(sizes: tuple[int, ...]) -> int:
+    return sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
 
 
 def _params_04(n: int) -> int:
